@@ -1,0 +1,15 @@
+import { reportError } from './output.js'
+import { buildProgram, type CommandRegistrar } from './program.js'
+
+const registrars: CommandRegistrar[] = []
+
+/** Run the `cairn` command line with `argv` (default: the process's). */
+export async function main(argv: string[] = process.argv): Promise<void> {
+  try {
+    await buildProgram(registrars).parseAsync(argv)
+  } catch (err) {
+    process.exitCode = reportError(err)
+  }
+}
+
+await main()

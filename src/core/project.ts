@@ -1,0 +1,101 @@
+import { existsSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { z } from 'zod'
+import { CairnError } from './errors.js'
+import { readYamlFile } from './yaml-file.js'
+
+/** The project file's name. */
+export const PROJECT_FILE = 'cairn.yaml'
+/** The folder holding the embedded store. */
+export const STATE_DIR = '.cairn'
+
+const storeSection = z
+  .object({
+    metadata: z.string().optional(),
+    artifacts: z.string().optional(),
+  })
+  .strict()
+
+const projectFileSchema = z
+  .object({
+    project: z.string().optional(),
+    store: storeSection.optional(),
+  })
+  .passthrough()
+
+/** Where a project lives and which stores it uses. */
+export interface ProjectConfig {
+  /** Absolute project root (the folder of cairn.yaml, or the working folder). */
+  root: string
+  name: string
+  /** Metadata store URI: `sqlite:///…` (default `.cairn/cairn.db`), `postgresql://…` or `http://host` for a remote server. */
+  trackingUri: string
+  /** Artifact store URI: `file:///…` (default `.cairn/artifacts`) or `s3://bucket/prefix`. */
+  artifactsUri: string
+  /** The parsed cairn.yaml (empty when there is none), for the layers that read their own sections. */
+  file: Record<string, unknown>
+}
+
+/** Walk up from `start` to the nearest folder with cairn.yaml or .cairn/; `undefined` when none. */
+export function findProjectRoot(start = process.cwd()): string | undefined {
+  let dir = resolve(start)
+  for (;;) {
+    if (existsSync(join(dir, PROJECT_FILE)) || existsSync(join(dir, STATE_DIR))) return dir
+    const parent = dirname(dir)
+    if (parent === dir) return undefined
+    dir = parent
+  }
+}
+
+export interface LoadProjectOptions {
+  /** Where to start looking (default: the working folder). */
+  cwd?: string
+  /** Overrides cairn.yaml and `CAIRN_TRACKING_URI`. */
+  trackingUri?: string
+  /** Overrides cairn.yaml and `CAIRN_ARTIFACTS_URI`. */
+  artifactsUri?: string
+}
+
+/**
+ * Resolve the project: root, name and store URIs. Precedence: options, then the environment
+ * (`CAIRN_TRACKING_URI`, `CAIRN_ARTIFACTS_URI`), then cairn.yaml's `store:`, then the embedded
+ * default under `.cairn/`.
+ */
+export async function loadProjectConfig(options: LoadProjectOptions = {}): Promise<ProjectConfig> {
+  const cwd = resolve(options.cwd ?? process.cwd())
+  const root = findProjectRoot(cwd) ?? cwd
+  const path = join(root, PROJECT_FILE)
+  let file: Record<string, unknown> = {}
+  if (existsSync(path)) {
+    const raw = await readYamlFile(path)
+    const parsed = projectFileSchema.safeParse(raw)
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]
+      throw new CairnError(
+        'CAIRN_CONFIG_INVALID',
+        `${path}: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`,
+      )
+    }
+    file = parsed.data as Record<string, unknown>
+  }
+  const store = (file.store ?? {}) as z.infer<typeof storeSection>
+  const trackingUri =
+    options.trackingUri ??
+    process.env.CAIRN_TRACKING_URI ??
+    store.metadata ??
+    `sqlite:///${join(root, STATE_DIR, 'cairn.db')}`
+  const artifactsUri =
+    options.artifactsUri ??
+    process.env.CAIRN_ARTIFACTS_URI ??
+    store.artifacts ??
+    pathToFileURL(join(root, STATE_DIR, 'artifacts')).href
+  const name = typeof file.project === 'string' ? file.project : (root.split('/').pop() ?? 'cairn')
+  return { root, name, trackingUri: absolutizeSqlite(trackingUri, root), artifactsUri, file }
+}
+
+function absolutizeSqlite(uri: string, root: string): string {
+  if (!uri.startsWith('sqlite:///') || uri.startsWith('sqlite:////') || uri === 'sqlite:///:memory:')
+    return uri
+  return `sqlite:///${resolve(root, uri.slice('sqlite:///'.length))}`
+}

@@ -1,0 +1,19 @@
+import type { RegistryTables } from './registry.js'
+import type { TrackingTables } from './tracking.js'
+
+export type * from './registry.js'
+export type * from './tracking.js'
+
+/**
+ * Every table in the metadata store. Each layer declares its tables in a file of this folder
+ * and adds them here; its migrations live in ../migrations.
+ */
+export interface Database extends TrackingTables, RegistryTables {
+  sequences: SequencesTable
+}
+
+/** Named counters (see MetadataStore.nextSequenceValue). */
+export interface SequencesTable {
+  name: string
+  value: number
+}
