@@ -10,7 +10,11 @@ export interface TableColumn<T> {
 }
 
 /** Print rows as a readable table on stdout, or as JSON when `json` is set. */
-export function printRows<T>(rows: readonly T[], columns: TableColumn<T>[], options: { json?: boolean; empty?: string } = {}): void {
+export function printRows<T>(
+  rows: readonly T[],
+  columns: TableColumn<T>[],
+  options: { json?: boolean; empty?: string } = {},
+): void {
   if (options.json) {
     printJson(rows)
     return
@@ -47,7 +51,11 @@ export function printJson(value: unknown): void {
 export function formatCell(v: unknown): string {
   if (v === null || v === undefined) return pc.dim('—')
   if (typeof v === 'number') return Number.isInteger(v) ? String(v) : Number(v.toPrecision(6)).toString()
-  if (v instanceof Date) return v.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z')
+  if (v instanceof Date)
+    return v
+      .toISOString()
+      .replace('T', ' ')
+      .replace(/\.\d+Z$/, 'Z')
   if (typeof v === 'object') return JSON.stringify(v)
   return String(v)
 }

@@ -13,7 +13,10 @@ export function buildProgram(registrars: CommandRegistrar[] = []): Command {
     .description('Cairn: the MLOps platform for TypeScript')
     .version(cairnVersion(), '-v, --version')
     .showHelpAfterError('(run with --help for usage)')
-    .option('--tracking-uri <uri>', 'metadata store or server (sqlite:///…, postgresql://…, http://host:port)')
+    .option(
+      '--tracking-uri <uri>',
+      'metadata store or server (sqlite:///…, postgresql://…, http://host:port)',
+    )
     .option('--artifacts-uri <uri>', 'artifact store (file:///…, s3://bucket/prefix)')
   for (const register of registrars) register(program)
   return program

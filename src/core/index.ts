@@ -23,6 +23,6 @@ export {
   STATE_DIR,
 } from './project.js'
 export { parseStoreUri, type StoreLocation } from './uri.js'
+export { cairnVersion } from './version.js'
 export { startWorker } from './workers.js'
 export { getByPath, parseYaml, readYamlFile, setByPath } from './yaml-file.js'
-export { cairnVersion } from './version.js'

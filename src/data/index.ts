@@ -1,4 +1,11 @@
-export type { CategoryColumn, ColumnType, Frame, FrameColumn, NumericColumn, StringColumn } from './frame/frame.js'
+export type {
+  CategoryColumn,
+  ColumnType,
+  Frame,
+  FrameColumn,
+  NumericColumn,
+  StringColumn,
+} from './frame/frame.js'
 export { isNumericColumn } from './frame/frame.js'
 export {
   categoryColumn,

@@ -70,12 +70,11 @@ export async function startPostgres(): Promise<RunningService> {
   )
   const url = `postgresql://postgres@127.0.0.1:${port}/postgres`
   const stop = async () => {
-    const ctl = startChild(
-      `${bin}/pg_ctl`,
-      ['stop', '-D', data, '-m', 'immediate', '-w'],
-      user ? { user } : {},
+    const pid = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0])
+    if (pid > 0) process.kill(pid, 'SIGQUIT')
+    await waitFor(async () => !existsSync(join(data, 'postmaster.pid')), 10_000, 'PostgreSQL to stop').catch(
+      () => {},
     )
-    await new Promise((r) => ctl.on('exit', r))
     release(server)
     rmSync(dir, { recursive: true, force: true })
   }

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { categoryColumn, frameFromRows, frameToRows, getColumn, makeFrame, numericColumn, takeRows } from './frame-ops.js'
+import {
+  categoryColumn,
+  frameFromRows,
+  frameToRows,
+  getColumn,
+  makeFrame,
+  numericColumn,
+  takeRows,
+} from './frame-ops.js'
 
 describe('frame', () => {
   it('round-trips rows with inferred types and missing values', () => {

@@ -9,7 +9,10 @@ export function makeFrame(columns: FrameColumn[]): Frame {
     if (seen.has(c.name)) throw new CairnError('CAIRN_INVALID_ARGUMENT', `Column "${c.name}" appears twice`)
     seen.add(c.name)
     if (columnLength(c) !== rowCount) {
-      throw new CairnError('CAIRN_INVALID_ARGUMENT', `Column "${c.name}" has ${columnLength(c)} rows, expected ${rowCount}`)
+      throw new CairnError(
+        'CAIRN_INVALID_ARGUMENT',
+        `Column "${c.name}" has ${columnLength(c)} rows, expected ${rowCount}`,
+      )
     }
   }
   return { rowCount, columns }
@@ -134,7 +137,13 @@ function inferType(rows: readonly Record<string, unknown>[], name: string): Colu
     const v = r[name]
     if (v === null || v === undefined) continue
     const k: ColumnType =
-      typeof v === 'number' ? 'number' : typeof v === 'boolean' ? 'boolean' : v instanceof Date ? 'datetime' : 'category'
+      typeof v === 'number'
+        ? 'number'
+        : typeof v === 'boolean'
+          ? 'boolean'
+          : v instanceof Date
+            ? 'datetime'
+            : 'category'
     if (kind === undefined) kind = k
     else if (kind !== k) return 'category'
   }
@@ -195,18 +204,30 @@ function toNumber(v: unknown, type: ColumnType, name: string, row: number): numb
       if (!Number.isNaN(x)) return x
     }
   }
-  throw new CairnError('CAIRN_TYPE_CAST_FAILED', `Row ${row}, column "${name}": cannot read ${JSON.stringify(v)} as ${type}`, {
-    details: { row, column: name, value: v, type },
-  })
+  throw new CairnError(
+    'CAIRN_TYPE_CAST_FAILED',
+    `Row ${row}, column "${name}": cannot read ${JSON.stringify(v)} as ${type}`,
+    {
+      details: { row, column: name, value: v, type },
+    },
+  )
 }
 
 /** A numeric column from values (NaN = missing). */
-export function numericColumn(name: string, values: ArrayLike<number>, type: NumericColumn['type'] = 'number'): NumericColumn {
+export function numericColumn(
+  name: string,
+  values: ArrayLike<number>,
+  type: NumericColumn['type'] = 'number',
+): NumericColumn {
   return { name, type, values: values instanceof Float64Array ? values : Float64Array.from(values) }
 }
 
 /** A category column from string values (null = missing). */
-export function categoryColumn(name: string, values: readonly (string | null)[], categories?: readonly string[]): CategoryColumn {
+export function categoryColumn(
+  name: string,
+  values: readonly (string | null)[],
+  categories?: readonly string[],
+): CategoryColumn {
   const cats = categories ? [...categories] : [...new Set(values.filter((v): v is string => v !== null))]
   const index = new Map(cats.map((c, i) => [c, i]))
   const codes = new Int32Array(values.length)
@@ -214,9 +235,13 @@ export function categoryColumn(name: string, values: readonly (string | null)[],
     const v = values[i]
     const code = v === null || v === undefined ? -1 : index.get(v)
     if (code === undefined) {
-      throw new CairnError('CAIRN_UNKNOWN_CATEGORY', `Column "${name}": "${v}" is not one of its categories`, {
-        details: { column: name, value: v },
-      })
+      throw new CairnError(
+        'CAIRN_UNKNOWN_CATEGORY',
+        `Column "${name}": "${v}" is not one of its categories`,
+        {
+          details: { column: name, value: v },
+        },
+      )
     }
     codes[i] = code
   }

@@ -4,7 +4,15 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { type Frame, getColumn, makeFrame, numericColumn } from '../../data/index.js'
 import { LocalArtifactStore } from '../../store/index.js'
-import { fromBundle, manifestText, readBundleDir, readBundleFromStore, toBundle, writeBundleDir, writeBundleToStore } from './bundle.js'
+import {
+  fromBundle,
+  manifestText,
+  readBundleDir,
+  readBundleFromStore,
+  toBundle,
+  writeBundleDir,
+  writeBundleToStore,
+} from './bundle.js'
 import { type ModelFamily, registerFamily } from './family.js'
 import type { Model, PredictionResult, RowPredictor } from './model.js'
 import type { Signature } from './signature.js'
@@ -21,8 +29,10 @@ class TinyLinear implements Model {
     const values = new Float64Array(frame.rowCount)
     this.signature.inputs.forEach((spec, j) => {
       const col = getColumn(frame, spec.name)
-      if (col.type === 'category' || col.type === 'string' || col.type === 'text') throw new Error('numeric only')
-      for (let i = 0; i < frame.rowCount; i++) values[i] = (values[i] as number) + (this.weights[j] as number) * (col.values[i] as number)
+      if (col.type === 'category' || col.type === 'string' || col.type === 'text')
+        throw new Error('numeric only')
+      for (let i = 0; i < frame.rowCount; i++)
+        values[i] = (values[i] as number) + (this.weights[j] as number) * (col.values[i] as number)
     })
     for (let i = 0; i < values.length; i++) values[i] = (values[i] as number) + this.bias
     return { values }
@@ -44,7 +54,12 @@ class TinyLinear implements Model {
 
 const family: ModelFamily<TinyLinear> = {
   name: 'test-tiny-linear',
-  save: (m) => ({ hyperparameters: {}, signature: m.signature, state: { bias: m.bias }, tensors: { w: m.weights, pad: new Uint8Array([1, 2, 3]) } }),
+  save: (m) => ({
+    hyperparameters: {},
+    signature: m.signature,
+    state: { bias: m.bias },
+    tensors: { w: m.weights, pad: new Uint8Array([1, 2, 3]) },
+  }),
   load: (p) => new TinyLinear(p.signature, p.tensors.w as Float64Array, (p.state as { bias: number }).bias),
 }
 registerFamily(family)
@@ -59,7 +74,9 @@ const signature: Signature = {
 const model = new TinyLinear(signature, new Float64Array([2, -1]), 0.5)
 const frame = makeFrame([numericColumn('a', [1, 2]), numericColumn('b', [3, 5])])
 const dirs: string[] = []
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true })
+})
 const tmp = () => {
   const d = mkdtempSync(join(tmpdir(), 'cairn-bundle-'))
   dirs.push(d)
@@ -70,7 +87,9 @@ describe('model bundle', () => {
   it('round-trips through memory, a folder and an artifact store', async () => {
     const bundle = toBundle(model, { metrics: { rmse: 1.25 }, lineage: { runId: 'abc' } })
     expect(bundle.manifest.metrics).toEqual({ rmse: 1.25 })
-    expect([...fromBundle(JSON.parse(manifestText(bundle.manifest)), bundle.weights).predict(frame).values]).toEqual([-0.5, -0.5])
+    expect([
+      ...fromBundle(JSON.parse(manifestText(bundle.manifest)), bundle.weights).predict(frame).values,
+    ]).toEqual([-0.5, -0.5])
     const dir = tmp()
     await writeBundleDir(dir, bundle)
     expect([...(await readBundleDir(dir)).model.predict(frame).values]).toEqual([-0.5, -0.5])
@@ -92,7 +111,9 @@ describe('model bundle', () => {
     const bundle = toBundle(model)
     const tampered = Uint8Array.from(bundle.weights)
     tampered[0] = (tampered[0] as number) ^ 1
-    expect(() => fromBundle(bundle.manifest, tampered)).toThrow(expect.objectContaining({ code: 'CAIRN_BUNDLE_INVALID' }))
+    expect(() => fromBundle(bundle.manifest, tampered)).toThrow(
+      expect.objectContaining({ code: 'CAIRN_BUNDLE_INVALID' }),
+    )
     expect(() => fromBundle({ ...bundle.manifest, family: 'nope' }, bundle.weights)).toThrow(
       expect.objectContaining({ code: 'CAIRN_UNKNOWN_MODEL_FAMILY' }),
     )

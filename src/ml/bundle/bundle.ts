@@ -29,7 +29,10 @@ export interface BundleInfo {
   lineage?: Record<string, unknown>
 }
 
-const ctors: Record<TensorDtype, { new (buf: ArrayBuffer, off: number, len: number): Tensor; BYTES_PER_ELEMENT: number }> = {
+const ctors: Record<
+  TensorDtype,
+  { new (buf: ArrayBuffer, off: number, len: number): Tensor; BYTES_PER_ELEMENT: number }
+> = {
   f64: Float64Array,
   f32: Float32Array,
   i32: Int32Array,
@@ -91,9 +94,13 @@ export function toBundle(model: Model, info: BundleInfo = {}): Bundle {
 export function fromBundle(manifestJson: unknown, weights: Uint8Array): Model {
   const manifest = parseManifest(manifestJson)
   if (weights.byteLength !== manifest.weights.size || hashBytes(weights) !== manifest.weights.sha256) {
-    throw new CairnError('CAIRN_BUNDLE_INVALID', 'The weights file does not match the manifest (size or sha256 differ)', {
-      details: { expectedSize: manifest.weights.size, actualSize: weights.byteLength },
-    })
+    throw new CairnError(
+      'CAIRN_BUNDLE_INVALID',
+      'The weights file does not match the manifest (size or sha256 differ)',
+      {
+        details: { expectedSize: manifest.weights.size, actualSize: weights.byteLength },
+      },
+    )
   }
   const aligned = new ArrayBuffer(weights.byteLength)
   new Uint8Array(aligned).set(weights)
@@ -115,9 +122,13 @@ export function fromBundle(manifestJson: unknown, weights: Uint8Array): Model {
     })
   } catch (err) {
     if (err instanceof CairnError) throw err
-    throw new CairnError('CAIRN_BUNDLE_INVALID', `The ${manifest.family} bundle is malformed: ${(err as Error).message}`, {
-      cause: err,
-    })
+    throw new CairnError(
+      'CAIRN_BUNDLE_INVALID',
+      `The ${manifest.family} bundle is malformed: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    )
   }
 }
 
@@ -158,15 +169,24 @@ export async function readBundleDir(dir: string): Promise<{ model: Model; manife
 }
 
 /** Write a bundle under `prefix` in an artifact store (weights first, so a manifest never points at nothing). */
-export async function writeBundleToStore(store: ArtifactStore, prefix: string, bundle: Bundle): Promise<void> {
+export async function writeBundleToStore(
+  store: ArtifactStore,
+  prefix: string,
+  bundle: Bundle,
+): Promise<void> {
   await store.put(joinArtifactPath(prefix, WEIGHTS_FILE), bundle.weights)
   await store.put(joinArtifactPath(prefix, MANIFEST_FILE), manifestText(bundle.manifest))
 }
 
 /** Read a bundle from an artifact store and rebuild its model. */
-export async function readBundleFromStore(store: ArtifactStore, prefix: string): Promise<{ model: Model; manifest: BundleManifest }> {
+export async function readBundleFromStore(
+  store: ArtifactStore,
+  prefix: string,
+): Promise<{ model: Model; manifest: BundleManifest }> {
   const raw = await store.get(joinArtifactPath(prefix, MANIFEST_FILE)).catch((err) => {
-    throw new CairnError('CAIRN_BUNDLE_INVALID', `No model bundle at "${prefix}" in ${store.uri}`, { cause: err })
+    throw new CairnError('CAIRN_BUNDLE_INVALID', `No model bundle at "${prefix}" in ${store.uri}`, {
+      cause: err,
+    })
   })
   const json = parseJson(raw.toString('utf8'), `${prefix}/${MANIFEST_FILE}`)
   const weights = await store.get(joinArtifactPath(prefix, WEIGHTS_FILE))
@@ -177,7 +197,9 @@ function parseJson(text: string, where: string): unknown {
   try {
     return JSON.parse(text)
   } catch (err) {
-    throw new CairnError('CAIRN_BUNDLE_INVALID', `${where} is not valid JSON: ${(err as Error).message}`, { cause: err })
+    throw new CairnError('CAIRN_BUNDLE_INVALID', `${where} is not valid JSON: ${(err as Error).message}`, {
+      cause: err,
+    })
   }
 }
 

@@ -3,7 +3,15 @@ import type { Model } from './model.js'
 import type { Signature } from './signature.js'
 
 /** A typed array a family stores in the weights file. */
-export type Tensor = Float64Array | Float32Array | Int32Array | Uint32Array | Int16Array | Uint16Array | Int8Array | Uint8Array
+export type Tensor =
+  | Float64Array
+  | Float32Array
+  | Int32Array
+  | Uint32Array
+  | Int16Array
+  | Uint16Array
+  | Int8Array
+  | Uint8Array
 
 /** A fitted model taken apart for storage: JSON-safe pieces plus named tensors. */
 export interface ModelParts {

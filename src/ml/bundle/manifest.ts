@@ -55,7 +55,9 @@ export const manifestSchema = z
     /** Family-defined fitted state small enough for JSON (tree shapes, category maps, …). */
     state: z.unknown(),
     tensors: z.array(tensorRefSchema),
-    weights: z.object({ file: z.literal(WEIGHTS_FILE), size: z.number().int().nonnegative(), sha256: z.string() }).strict(),
+    weights: z
+      .object({ file: z.literal(WEIGHTS_FILE), size: z.number().int().nonnegative(), sha256: z.string() })
+      .strict(),
     metrics: z.record(z.string(), z.number()),
     lineage: z.record(z.string(), z.unknown()),
     library: z.object({ name: z.string(), version: z.string() }).strict(),

@@ -74,7 +74,11 @@ export function describeArtifactStoreContract(
         { path: 'r/a.txt', isDir: false, size: 1 },
         { path: 'r/d', isDir: true },
       ])
-      expect((await store.list('r', { recursive: true })).map((e) => e.path)).toEqual(['r/a.txt', 'r/d/b.txt', 'r/d/e/c.txt'])
+      expect((await store.list('r', { recursive: true })).map((e) => e.path)).toEqual([
+        'r/a.txt',
+        'r/d/b.txt',
+        'r/d/e/c.txt',
+      ])
       expect((await store.list('')).map((e) => e.path)).toEqual(['r', 'rx.txt'])
       expect(await store.list('nothing/here')).toEqual([])
     })

@@ -37,7 +37,9 @@ describe('local artifact store', () => {
       async function* slow() { for (;;) { yield Buffer.alloc(1 << 16, 7); process.stdout.write('.'); await new Promise(r => setTimeout(r, 5)) } }
       await store.putStream('model/weights.bin', Readable.from(slow()))
     `
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
     await new Promise<void>((resolve) => {
       let seen = 0
       child.stdout.on('data', (d: Buffer) => {

@@ -20,7 +20,9 @@ describe.skipIf(s3.skip)('s3 artifact store', () => {
   it('opens from s3:// URIs with the prefix', async () => {
     const endpoint = s3.require()
     const bucket = await createBucket(endpoint)
-    const store = openArtifactStore(`s3://${bucket}/some/prefix/`, { s3: { endpoint, client: testS3Credentials } })
+    const store = openArtifactStore(`s3://${bucket}/some/prefix/`, {
+      s3: { endpoint, client: testS3Credentials },
+    })
     expect(store.uri).toBe(`s3://${bucket}/some/prefix`)
     await store.put('k.txt', 'v')
     expect(store.uriFor('k.txt')).toBe(`s3://${bucket}/some/prefix/k.txt`)
@@ -28,7 +30,11 @@ describe.skipIf(s3.skip)('s3 artifact store', () => {
   })
 
   it('answers a bucket that does not exist with a clear error', async () => {
-    const store = new S3ArtifactStore({ bucket: 'no-such-bucket-cairn', endpoint: s3.require(), client: testS3Credentials })
+    const store = new S3ArtifactStore({
+      bucket: 'no-such-bucket-cairn',
+      endpoint: s3.require(),
+      client: testS3Credentials,
+    })
     await expect(store.put('x', 'y')).rejects.toMatchObject({ code: expect.stringMatching(/^CAIRN_/) })
     await store.close()
   })
