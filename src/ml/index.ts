@@ -1,1 +1,2 @@
 export * from './bundle/index.js'
+export type { Estimator, FitOptions } from './estimator.js'
