@@ -1,14 +1,16 @@
 import type { RegistryTables } from './registry.js'
+import type { ServingTables } from './serving.js'
 import type { TrackingTables } from './tracking.js'
 
 export type * from './registry.js'
+export type * from './serving.js'
 export type * from './tracking.js'
 
 /**
  * Every table in the metadata store. Each layer declares its tables in a file of this folder
  * and adds them here; its migrations live in ../migrations.
  */
-export interface Database extends TrackingTables, RegistryTables {
+export interface Database extends TrackingTables, RegistryTables, ServingTables {
   sequences: SequencesTable
 }
 
