@@ -1,2 +1,5 @@
 export * from './bundle/index.js'
 export type { Estimator, FitOptions } from './estimator.js'
+// neural networks (issue 6): estimators at the top level, building blocks under `nn`
+export * as nn from './nn/index.js'
+export { MlpModel, type MlpParams, mlpClassifier, mlpFamily, mlpRegressor } from './nn/index.js'
