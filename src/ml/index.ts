@@ -1,5 +1,8 @@
 export * from './bundle/index.js'
 export type { Estimator, FitOptions } from './estimator.js'
+// metrics, feature matrices (issue 5: linear models, transforms, evaluation, tuning)
+export * from './matrix/index.js'
+export * from './metrics/index.js'
 // neural networks (issue 6): estimators at the top level, building blocks under `nn`
 export * as nn from './nn/index.js'
 export { MlpModel, type MlpParams, mlpClassifier, mlpFamily, mlpRegressor } from './nn/index.js'
