@@ -1,0 +1,92 @@
+import { type RawBuilder, type SqlBool, sql } from 'kysely'
+import type { SqlDialect } from '../../store/index.js'
+import type { Comparison, FilterExpr, OrderTerm } from '../filter/parser.js'
+import { compareSql, joinBool } from '../filter/sql.js'
+import { SYSTEM_TAGS } from '../types.js'
+
+const RUN_COLUMNS: Record<string, string> = {
+  run_id: 'runs.run_uuid',
+  run_name: 'runs.run_name',
+  status: 'runs.status',
+  user_id: 'runs.user_id',
+  artifact_uri: 'runs.artifact_uri',
+  lifecycle_stage: 'runs.lifecycle_stage',
+  start_time: 'runs.start_time',
+  end_time: 'runs.end_time',
+}
+
+/** Compile a run filter to a parameterised WHERE fragment over the `runs` table. */
+export function compileRunFilter(expr: FilterExpr, dialect: SqlDialect): RawBuilder<SqlBool> {
+  if (expr.type !== 'cmp')
+    return joinBool(
+      expr.items.map((e) => compileRunFilter(e, dialect)),
+      expr.type,
+    )
+  return compileComparison(expr, dialect)
+}
+
+function compileComparison(c: Comparison, dialect: SqlDialect): RawBuilder<SqlBool> {
+  switch (c.entity) {
+    case 'attribute':
+      return compareSql(sql.ref(RUN_COLUMNS[c.key]!), c.op, c.value, dialect)
+    case 'metric': {
+      const owner = sql`select 1 from latest_metrics fm where fm.run_uuid = runs.run_uuid and fm.key = ${c.key}`
+      if (c.op === 'IS NULL') return sql<SqlBool>`not exists (${owner})`
+      if (c.op === 'IS NOT NULL') return sql<SqlBool>`exists (${owner})`
+      const test =
+        c.op === '!='
+          ? sql`(fm.is_nan = 1 or ${compareSql(sql.ref('fm.value'), c.op, c.value, dialect)})`
+          : sql`fm.is_nan = 0 and ${compareSql(sql.ref('fm.value'), c.op, c.value, dialect)}`
+      return sql<SqlBool>`exists (${owner} and ${test})`
+    }
+    case 'param':
+    case 'tag': {
+      const table = sql.table(c.entity === 'param' ? 'params' : 'tags')
+      const owner = sql`select 1 from ${table} fk where fk.run_uuid = runs.run_uuid and fk.key = ${c.key}`
+      if (c.op === 'IS NULL') return sql<SqlBool>`not exists (${owner})`
+      if (c.op === 'IS NOT NULL') return sql<SqlBool>`exists (${owner})`
+      return sql<SqlBool>`exists (${owner} and ${compareSql(sql.ref('fk.value'), c.op, c.value, dialect)})`
+    }
+    case 'dataset': {
+      const base = sql`select 1 from inputs fi join datasets fd on fd.dataset_uuid = fi.source_id`
+      const scope = sql`fi.source_type = 'DATASET' and fi.destination_type = 'RUN' and fi.destination_id = runs.run_uuid`
+      if (c.key === 'context')
+        return sql<SqlBool>`exists (${base} join input_tags ft on ft.input_uuid = fi.input_uuid and ft.key = ${SYSTEM_TAGS.datasetContext} where ${scope} and ${compareSql(sql.ref('ft.value'), c.op, c.value, dialect)})`
+      const column = sql.ref(c.key === 'digest' ? 'fd.digest' : 'fd.name')
+      return sql<SqlBool>`exists (${base} where ${scope} and ${compareSql(column, c.op, c.value, dialect)})`
+    }
+  }
+}
+
+/** LEFT JOINs and ORDER BY terms for a run search; ties break on start_time DESC, run_uuid. */
+export function compileRunOrder(terms: OrderTerm[]): {
+  joins: RawBuilder<unknown>[]
+  orderBy: RawBuilder<unknown>[]
+} {
+  const joins: RawBuilder<unknown>[] = []
+  const orderBy: RawBuilder<unknown>[] = []
+  terms.forEach((t, i) => {
+    const dir = sql.raw(t.direction === 'DESC' ? 'desc' : 'asc')
+    const alias = `o${i}`
+    if (t.entity === 'attribute') {
+      const column = sql.ref(RUN_COLUMNS[t.key]!)
+      if (t.key === 'end_time') orderBy.push(sql`case when ${column} is null then 1 else 0 end`)
+      orderBy.push(sql`${column} ${dir}`)
+      return
+    }
+    const table = t.entity === 'metric' ? 'latest_metrics' : t.entity === 'param' ? 'params' : 'tags'
+    joins.push(
+      sql`left join ${sql.table(table)} as ${sql.id(alias)} on ${sql.ref(`${alias}.run_uuid`)} = runs.run_uuid and ${sql.ref(`${alias}.key`)} = ${t.key}`,
+    )
+    if (t.entity === 'metric')
+      orderBy.push(
+        sql`case when ${sql.ref(`${alias}.run_uuid`)} is null then 2 when ${sql.ref(`${alias}.is_nan`)} = 1 then 1 else 0 end`,
+      )
+    else orderBy.push(sql`case when ${sql.ref(`${alias}.run_uuid`)} is null then 1 else 0 end`)
+    orderBy.push(sql`${sql.ref(`${alias}.value`)} ${dir}`)
+  })
+  if (!terms.some((t) => t.entity === 'attribute' && t.key === 'start_time'))
+    orderBy.push(sql`runs.start_time desc`)
+  orderBy.push(sql`runs.run_uuid asc`)
+  return { joins, orderBy }
+}
