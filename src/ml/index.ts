@@ -6,3 +6,14 @@ export * from './metrics/index.js'
 // neural networks (issue 6): estimators at the top level, building blocks under `nn`
 export * as nn from './nn/index.js'
 export { MlpModel, type MlpParams, mlpClassifier, mlpFamily, mlpRegressor } from './nn/index.js'
+// text (issue 6)
+export * as text from './text/index.js'
+export {
+  profileText,
+  TextClassifierModel,
+  type TextProfile,
+  textLinearClassifier,
+  textLinearFamily,
+  textNaiveBayesClassifier,
+  textNaiveBayesFamily,
+} from './text/index.js'

@@ -1,0 +1,127 @@
+import { CairnError } from '../../core/index.js'
+import { murmurhash3 } from './murmur.js'
+import { CsrBuilder, type CsrMatrix, normalizeRows } from './sparse.js'
+import { type Analyzer, createAnalyzer, type TokenizerOptions } from './tokenizer.js'
+
+/** How documents become sparse vectors. */
+export interface VectorizerSpec {
+  /** `count` (term counts), `tfidf` (counts × smoothed idf) or `hashing` (no vocabulary: terms hashed into `nFeatures` columns). */
+  kind: 'count' | 'tfidf' | 'hashing'
+  tokenizer?: Partial<TokenizerOptions>
+  /** Drop terms in fewer documents than this (a count, or a fraction when < 1). */
+  minDf?: number
+  /** Drop terms in more documents than this fraction (or count when > 1). */
+  maxDf?: number
+  /** Keep only the most frequent terms. */
+  maxFeatures?: number
+  /** Count presence (0/1) instead of occurrences. */
+  binary?: boolean
+  /** tf → 1 + ln(tf). */
+  sublinearTf?: boolean
+  /** Row normalisation; default `l2` for tfidf and hashing, none for counts. */
+  norm?: 'l2' | null
+  /** Hashing: number of columns (default 2^18). */
+  nFeatures?: number
+  /** Hashing: alternate the sign by hash to reduce collision bias (default true). */
+  alternateSign?: boolean
+}
+
+/** A fitted vectorizer: its spec, the vocabulary (not for hashing) and idf weights (tfidf). */
+export class Vectorizer {
+  private readonly analyze: Analyzer
+  private readonly index: Map<string, number> | undefined
+
+  constructor(
+    readonly spec: VectorizerSpec,
+    readonly vocabulary: string[] | undefined,
+    readonly idf: Float32Array | undefined,
+  ) {
+    this.analyze = createAnalyzer(spec.tokenizer)
+    this.index = vocabulary ? new Map(vocabulary.map((t, i) => [t, i])) : undefined
+  }
+
+  get width(): number {
+    return this.vocabulary ? this.vocabulary.length : (this.spec.nFeatures ?? 2 ** 18)
+  }
+
+  /** Learn the vocabulary and document frequencies. */
+  static fit(spec: VectorizerSpec, docs: readonly (string | null)[]): Vectorizer {
+    if (spec.kind === 'hashing') return new Vectorizer(spec, undefined, undefined)
+    const analyze = createAnalyzer(spec.tokenizer)
+    const df = new Map<string, number>()
+    const tf = new Map<string, number>()
+    for (const d of docs) {
+      if (!d) continue
+      const seen = new Set(analyze(d))
+      for (const t of seen) df.set(t, (df.get(t) ?? 0) + 1)
+      if (spec.maxFeatures) for (const t of analyze(d)) tf.set(t, (tf.get(t) ?? 0) + 1)
+    }
+    const n = docs.length
+    const minDf = spec.minDf === undefined ? 1 : spec.minDf < 1 ? Math.ceil(spec.minDf * n) : spec.minDf
+    const maxDf = spec.maxDf === undefined ? n : spec.maxDf <= 1 ? Math.floor(spec.maxDf * n) : spec.maxDf
+    let terms = [...df.entries()].filter(([, c]) => c >= minDf && c <= maxDf).map(([t]) => t)
+    if (spec.maxFeatures && terms.length > spec.maxFeatures) {
+      terms.sort((a, b) => (tf.get(b) ?? 0) - (tf.get(a) ?? 0) || (a < b ? -1 : 1))
+      terms = terms.slice(0, spec.maxFeatures)
+    }
+    terms.sort()
+    if (terms.length === 0) {
+      throw new CairnError(
+        'CAIRN_EMPTY_TRAINING_DATA',
+        'No terms remain after tokenising the training documents',
+        {
+          details: { documents: n, minDf, maxDf },
+          hint: 'The documents are empty, or stop words / minDf / maxDf removed every term; relax them or check the text column',
+        },
+      )
+    }
+    let idf: Float32Array | undefined
+    if (spec.kind === 'tfidf') {
+      idf = new Float32Array(terms.length)
+      terms.forEach((t, i) => {
+        idf![i] = Math.log((1 + n) / (1 + (df.get(t) ?? 0))) + 1
+      })
+    }
+    return new Vectorizer(spec, terms, idf)
+  }
+
+  /** Documents → a `docs × width` CSR matrix. Missing and empty documents give empty rows. */
+  transform(docs: readonly (string | null)[]): CsrMatrix {
+    const b = new CsrBuilder(this.width)
+    const row = new Map<number, number>()
+    for (const d of docs) {
+      row.clear()
+      if (d) this.accumulate(d, row)
+      b.addRow(row)
+    }
+    const m = b.build()
+    const norm = this.spec.norm === undefined ? (this.spec.kind === 'count' ? null : 'l2') : this.spec.norm
+    return norm === 'l2' ? normalizeRows(m) : m
+  }
+
+  /** One document into a (column → value) map, before normalisation. */
+  accumulate(doc: string, row: Map<number, number>): void {
+    const hashing = this.spec.kind === 'hashing'
+    const nf = this.spec.nFeatures ?? 2 ** 18
+    const alt = this.spec.alternateSign ?? true
+    for (const t of this.analyze(doc)) {
+      if (hashing) {
+        const h = murmurhash3(t)
+        const col = Math.abs(h) % nf
+        const v = alt && h < 0 ? -1 : 1
+        row.set(col, (row.get(col) ?? 0) + v)
+      } else {
+        const col = this.index!.get(t)
+        if (col !== undefined) row.set(col, (row.get(col) ?? 0) + 1)
+      }
+    }
+    if (this.spec.binary || this.spec.sublinearTf || this.idf) {
+      for (const [k, v] of row) {
+        let x = this.spec.binary ? Math.sign(v) : v
+        if (this.spec.sublinearTf && x !== 0) x = Math.sign(x) * (1 + Math.log(Math.abs(x)))
+        if (this.idf) x *= this.idf[k]!
+        row.set(k, x)
+      }
+    }
+  }
+}
