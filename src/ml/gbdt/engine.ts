@@ -1,0 +1,389 @@
+import { hash3 } from '../trees/random.js'
+import { binCategoryRange, binNumericRange, numericEdges } from './binning.js'
+import { buildHistogram, HIST_FEATURE, subtractHistogram } from './histogram.js'
+import { computeGradients, lossSum } from './objectives.js'
+import type { GbdtJob } from './shared.js'
+import { GbdtViews, histSize } from './shared.js'
+import { CAND_SIZE, CAT_WORDS, clearCandidate, SplitFinder } from './split-finder.js'
+
+/** Commands the coordinator sends to every training thread. */
+export const CMD_CUTS = 1
+export const CMD_BIN = 2
+export const CMD_INIT = 3
+export const CMD_GRAD = 4
+export const CMD_ROOT = 5
+export const CMD_PARTITION = 6
+export const CMD_HIST = 7
+export const CMD_REDUCE_FIND = 8
+export const CMD_UPDATE = 9
+export const CMD_LOSS = 10
+export const CMD_EXIT = 11
+
+/** Tree node flags in the shared tree arrays. */
+export const T_DEFAULT_LEFT = 1
+export const T_CATEGORICAL = 2
+
+/** Words per REDUCE_FIND entry: node, slot, findNode, sib, sibSlot, findSib, parentSlot, histEntry. */
+export const RF_WORDS = 8
+
+/**
+ * One training thread's share of every phase: rows [r0, r1) for data-parallel work (gradients,
+ * partitions, histograms, predictions) and features [f0, f1) for histogram reduction and split
+ * search. Holds no state between phases beyond what lives in shared memory.
+ */
+export class GbdtEngine {
+  readonly v: GbdtViews
+  readonly r0: number
+  readonly r1: number
+  readonly v0: number
+  readonly v1: number
+  readonly f0: number
+  readonly f1: number
+  private readonly finder: SplitFinder
+  private readonly hs: number
+  private huberDelta = 1
+
+  constructor(
+    readonly job: GbdtJob,
+    readonly worker: number,
+  ) {
+    this.v = new GbdtViews(job)
+    const W = job.threads
+    this.r0 = Math.floor((worker * job.n) / W)
+    this.r1 = Math.floor(((worker + 1) * job.n) / W)
+    this.v0 = Math.floor((worker * job.nv) / W)
+    this.v1 = Math.floor(((worker + 1) * job.nv) / W)
+    this.f0 = Math.floor((worker * job.f) / W)
+    this.f1 = Math.floor(((worker + 1) * job.f) / W)
+    this.finder = new SplitFinder(job.params)
+    this.hs = histSize(job.f)
+  }
+
+  /** Run the command in the control block. */
+  exec(cmd: number): void {
+    const c = this.v.cmd
+    switch (cmd) {
+      case CMD_CUTS:
+        this.cuts()
+        return
+      case CMD_BIN:
+        this.bin()
+        return
+      case CMD_INIT:
+        this.init()
+        return
+      case CMD_GRAD:
+        this.huberDelta = new Float64Array(c.buffer, 8, 1)[0] as number
+        this.gradients()
+        return
+      case CMD_ROOT:
+        this.root(c[0] as number, c[1] as number)
+        return
+      case CMD_PARTITION:
+        this.partition()
+        return
+      case CMD_HIST:
+        this.histograms()
+        return
+      case CMD_REDUCE_FIND:
+        this.reduceFind()
+        return
+      case CMD_UPDATE:
+        this.update()
+        return
+      case CMD_LOSS:
+        this.loss()
+        return
+    }
+  }
+
+  /** Bin edges of numeric features f ≡ worker (mod threads), from the shared row sample. */
+  private cuts(): void {
+    const { job, v } = this
+    const m = v.sample.length
+    const vals = new Float64Array(m)
+    for (let f = this.worker; f < job.f; f += job.threads) {
+      if (job.categorical[f]) continue
+      const off = f * job.n
+      let k = 0
+      for (let i = 0; i < m; i++) {
+        const x = v.raw[off + (v.sample[i] as number)] as number
+        if (!Number.isNaN(x)) vals[k++] = x
+      }
+      const sorted = vals.subarray(0, k).sort()
+      v.edgeCounts[f] = numericEdges(sorted, k, job.params.maxBins, v.edges, f * 256)
+      v.binCounts[f] = (v.edgeCounts[f] as number) + 1
+    }
+  }
+
+  private bin(): void {
+    const { job, v } = this
+    for (let f = 0; f < job.f; f++) {
+      if (job.categorical[f]) {
+        binCategoryRange(
+          v.raw,
+          f * job.n,
+          v.catToBin,
+          job.catOffsets[f] as number,
+          job.catCounts[f] as number,
+          v.bins,
+          job.stride,
+          f,
+          this.r0,
+          this.r1,
+        )
+        if (job.nv > 0)
+          binCategoryRange(
+            v.vraw,
+            f * job.nv,
+            v.catToBin,
+            job.catOffsets[f] as number,
+            job.catCounts[f] as number,
+            v.vbins,
+            job.stride,
+            f,
+            this.v0,
+            this.v1,
+          )
+      } else {
+        const ec = v.edgeCounts[f] as number
+        binNumericRange(v.raw, f * job.n, v.edges, f * 256, ec, v.bins, job.stride, f, this.r0, this.r1)
+        if (job.nv > 0)
+          binNumericRange(v.vraw, f * job.nv, v.edges, f * 256, ec, v.vbins, job.stride, f, this.v0, this.v1)
+      }
+    }
+  }
+
+  /** Start predictions at the base scores (in `red[0..k)`). */
+  private init(): void {
+    const { job, v } = this
+    const K = job.k
+    const base = new Float64Array(v.cmd.buffer, 8, K)
+    for (let r = this.r0; r < this.r1; r++) for (let k = 0; k < K; k++) v.pred[r * K + k] = base[k] as number
+    for (let r = this.v0; r < this.v1; r++) for (let k = 0; k < K; k++) v.vpred[r * K + k] = base[k] as number
+  }
+
+  private gradients(): void {
+    const { job, v } = this
+    computeGradients(job.objective, v.y, v.w, v.pred, v.gh, job.n, job.k, this.r0, this.r1, this.huberDelta)
+  }
+
+  /** Rows of this thread in the tree's sample, in order, as the root's segment. */
+  private root(tree: number, sampled: number): void {
+    const { job, v } = this
+    const idx = v.idx
+    let k = this.r0
+    if (sampled) {
+      const limit = Math.floor(job.params.subsample * 4294967296)
+      const seed = job.seed
+      for (let r = this.r0; r < this.r1; r++) if (hash3(seed, tree, r) < limit) idx[k++] = r
+    } else {
+      for (let r = this.r0; r < this.r1; r++) idx[k++] = r
+    }
+    const s = this.worker * job.maxNodes * 2
+    v.seg[s] = this.r0
+    v.seg[s + 1] = k
+  }
+
+  /** cmd: [count, (node, left, right)…]; split this thread's segment of each node in place (stable). */
+  private partition(): void {
+    const { job, v } = this
+    const c = v.cmd
+    const count = c[0] as number
+    const segBase = this.worker * job.maxNodes * 2
+    const { idx, tmp, bins, seg, tFeature, tBin, tFlags, tBits } = v
+    const stride = job.stride
+    for (let e = 0; e < count; e++) {
+      const node = c[1 + 3 * e] as number
+      const left = c[2 + 3 * e] as number
+      const right = c[3 + 3 * e] as number
+      const b = seg[segBase + 2 * node] as number
+      const end = seg[segBase + 2 * node + 1] as number
+      const f = tFeature[node] as number
+      const flags = tFlags[node] as number
+      const dl = flags & 1
+      let nl = b
+      let nr = 0
+      if ((flags & 2) === 0) {
+        const t = tBin[node] as number
+        for (let i = b; i < end; i++) {
+          const r = idx[i] as number
+          const bin = bins[r * stride + f] as number
+          if (bin === 0 ? dl === 1 : bin <= t) idx[nl++] = r
+          else tmp[nr++] = r
+        }
+      } else {
+        const bo = node * CAT_WORDS
+        for (let i = b; i < end; i++) {
+          const r = idx[i] as number
+          const bin = bins[r * stride + f] as number
+          if ((((tBits[bo + (bin >> 5)] as number) >>> (bin & 31)) & 1) === 1) idx[nl++] = r
+          else tmp[nr++] = r
+        }
+      }
+      for (let i = 0; i < nr; i++) idx[nl + i] = tmp[i] as number
+      seg[segBase + 2 * left] = b
+      seg[segBase + 2 * left + 1] = nl
+      seg[segBase + 2 * right] = nl
+      seg[segBase + 2 * right + 1] = end
+    }
+  }
+
+  /** cmd: [count, class, (node, slot)…]; this thread's histogram of each node. */
+  private histograms(): void {
+    const { job, v } = this
+    const c = v.cmd
+    const count = c[0] as number
+    const cls = c[1] as number
+    const segBase = this.worker * job.maxNodes * 2
+    const hs = this.hs
+    const single = job.threads === 1
+    const hist = single ? v.full : v.partial
+    for (let e = 0; e < count; e++) {
+      const node = c[2 + 2 * e] as number
+      const ho = single ? (c[3 + 2 * e] as number) * hs : (this.worker * job.entries + e) * hs
+      hist.fill(0, ho, ho + hs)
+      buildHistogram(
+        v.bins,
+        v.bins32,
+        job.stride,
+        job.f,
+        v.gh,
+        cls * 2 * job.n,
+        v.idx,
+        v.seg[segBase + 2 * node] as number,
+        v.seg[segBase + 2 * node + 1] as number,
+        hist,
+        ho,
+      )
+    }
+  }
+
+  /**
+   * cmd: [count, (node, slot, findNode, sib, sibSlot, findSib, parentSlot, histEntry)…]. For this
+   * thread's features: sum the threads' partial histograms into the node's slot, derive the
+   * sibling by subtraction, and search both for their best split.
+   */
+  private reduceFind(): void {
+    const { job, v } = this
+    const c = v.cmd
+    const count = c[0] as number
+    const hs = this.hs
+    const W = job.threads
+    const { full, partial, binCounts, nodeMask, cand, candBits } = v
+    const f0 = this.f0
+    const f1 = this.f1
+    const F = job.f
+    const minGain = job.params.minSplitGain
+    for (let e = 0; e < count; e++) {
+      const o = 1 + RF_WORDS * e
+      const slot = c[o + 1] as number
+      const findNode = c[o + 2] as number
+      const sib = c[o + 3] as number
+      const sibSlot = c[o + 4] as number
+      const findSib = c[o + 5] as number
+      const parentSlot = c[o + 6] as number
+      const hEntry = c[o + 7] as number
+      const so = slot * hs
+      if (W > 1 && hEntry >= 0) {
+        for (let f = f0; f < f1; f++) {
+          const fo = f * HIST_FEATURE
+          const len = 2 * (binCounts[f] as number)
+          const p0 = hEntry * hs + fo
+          for (let j = 0; j < len; j++) full[so + fo + j] = partial[p0 + j] as number
+          for (let w = 1; w < W; w++) {
+            const pw = (w * job.entries + hEntry) * hs + fo
+            for (let j = 0; j < len; j++)
+              full[so + fo + j] = (full[so + fo + j] as number) + (partial[pw + j] as number)
+          }
+        }
+      }
+      if (sib >= 0) subtractHistogram(full, parentSlot * hs, full, so, full, sibSlot * hs, f0, f1, binCounts)
+      for (let side = 0; side < 2; side++) {
+        if ((side === 0 ? findNode : findSib) === 0) continue
+        const ho = (side === 0 ? slot : sibSlot) * hs
+        const ci = (this.worker * job.entries + e) * 2 + side
+        const co = ci * CAND_SIZE
+        const bo = ci * CAT_WORDS
+        const mo = (e * 2 + side) * F
+        clearCandidate(cand, co, minGain)
+        for (let f = f0; f < f1; f++) {
+          if (nodeMask[mo + f] === 0) continue
+          const nb = binCounts[f] as number
+          if (job.categorical[f]) this.finder.categorical(full, ho, f, nb, cand, co, candBits, bo)
+          else this.finder.numeric(full, ho, f, nb, cand, co)
+        }
+      }
+    }
+  }
+
+  /**
+   * cmd: [class, sampled, tree, root]; add the finished tree's leaf values (`tValue`) to this
+   * thread's training rows (by segment, or by walking the tree for rows outside the sample) and
+   * validation rows.
+   */
+  private update(): void {
+    const { job, v } = this
+    const c = v.cmd
+    const cls = c[0] as number
+    const sampled = c[1] as number
+    const tree = c[2] as number
+    const K = job.k
+    const { idx, seg, pred, tValue, tLeft } = v
+    const segBase = this.worker * job.maxNodes * 2
+    const nodes = c[3] as number
+    for (let node = 0; node < nodes; node++) {
+      if ((tLeft[node] as number) >= 0) continue
+      const val = tValue[node] as number
+      const b = seg[segBase + 2 * node] as number
+      const e = seg[segBase + 2 * node + 1] as number
+      for (let i = b; i < e; i++) {
+        const p = (idx[i] as number) * K + cls
+        pred[p] = (pred[p] as number) + val
+      }
+    }
+    if (sampled) {
+      const limit = Math.floor(job.params.subsample * 4294967296)
+      for (let r = this.r0; r < this.r1; r++) {
+        if (hash3(job.seed, tree, r) < limit) continue
+        const leaf = this.walk(v.bins, r)
+        pred[r * K + cls] = (pred[r * K + cls] as number) + (tValue[leaf] as number)
+      }
+    }
+    for (let r = this.v0; r < this.v1; r++) {
+      const leaf = this.walk(v.vbins, r)
+      v.vpred[r * K + cls] = (v.vpred[r * K + cls] as number) + (tValue[leaf] as number)
+    }
+  }
+
+  private walk(bins: Uint8Array, r: number): number {
+    const { tFeature, tBin, tFlags, tBits, tLeft, tRight } = this.v
+    const row = r * this.job.stride
+    let node = 0
+    let left = tLeft[0] as number
+    while (left >= 0) {
+      const bin = bins[row + (tFeature[node] as number)] as number
+      const flags = tFlags[node] as number
+      const goLeft =
+        (flags & 2) === 0
+          ? bin === 0
+            ? (flags & 1) === 1
+            : bin <= (tBin[node] as number)
+          : (((tBits[node * CAT_WORDS + (bin >> 5)] as number) >>> (bin & 31)) & 1) === 1
+      node = goLeft ? left : (tRight[node] as number)
+      left = tLeft[node] as number
+    }
+    return node
+  }
+
+  /** This thread's validation loss sum and weight into `red[worker * 8 ..]`. */
+  private loss(): void {
+    const { job, v } = this
+    const delta = new Float64Array(v.cmd.buffer, 8, 1)[0] as number
+    let sw = 0
+    if (v.vw) for (let r = this.v0; r < this.v1; r++) sw += v.vw[r] as number
+    else sw = this.v1 - this.v0
+    v.red[this.worker * 8] = lossSum(job.objective, v.vy, v.vw, v.vpred, job.k, this.v0, this.v1, delta)
+    v.red[this.worker * 8 + 1] = sw
+  }
+}

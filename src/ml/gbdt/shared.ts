@@ -1,0 +1,205 @@
+import { HIST_FEATURE } from './histogram.js'
+import type { GbdtParams } from './params.js'
+import { CAND_SIZE, CAT_WORDS } from './split-finder.js'
+
+/**
+ * Everything the training threads share: sizes and settings (plain data) plus SharedArrayBuffers.
+ * The main thread allocates it; every thread builds the same typed views over it.
+ */
+export interface GbdtJob {
+  /** Training rows, features, validation rows, outputs (classes for multiclass, else 1). */
+  n: number
+  f: number
+  nv: number
+  k: number
+  /** Threads taking part (worker 0 coordinates). */
+  threads: number
+  /** Bytes per row of the bin matrix (features rounded up to a multiple of 4). */
+  stride: number
+  /** Histogram entries per phase and histogram slots. */
+  entries: number
+  slots: number
+  maxNodes: number
+  /** Categorical feature flags and category counts (0 for numeric features). */
+  categorical: number[]
+  catCounts: number[]
+  catOffsets: number[]
+  hasWeights: boolean
+  objective: number
+  seed: number
+  params: GbdtParams
+  sab: Record<SharedName, SharedArrayBuffer>
+}
+
+export type SharedName =
+  | 'raw'
+  | 'vraw'
+  | 'y'
+  | 'w'
+  | 'vy'
+  | 'vw'
+  | 'bins'
+  | 'vbins'
+  | 'edges'
+  | 'edgeCounts'
+  | 'binCounts'
+  | 'catToBin'
+  | 'sample'
+  | 'pred'
+  | 'vpred'
+  | 'gh'
+  | 'idx'
+  | 'tmp'
+  | 'seg'
+  | 'partial'
+  | 'full'
+  | 'cand'
+  | 'candBits'
+  | 'nodeMask'
+  | 'tFeature'
+  | 'tBin'
+  | 'tFlags'
+  | 'tBits'
+  | 'tValue'
+  | 'tLeft'
+  | 'tRight'
+  | 'ctl'
+  | 'cmd'
+  | 'red'
+
+/** Control words. */
+export const CTL_GEN = 0
+export const CTL_CMD = 1
+export const CTL_PENDING = 2
+export const CTL_ERROR = 3
+export const CTL_ABORT = 4
+export const CTL_SIZE = 16
+
+/** Typed views over a job's shared buffers. */
+export class GbdtViews {
+  readonly raw: Float64Array
+  readonly vraw: Float64Array
+  readonly y: Float64Array
+  readonly w: Float64Array | null
+  readonly vy: Float64Array
+  readonly vw: Float64Array | null
+  readonly bins: Uint8Array
+  readonly bins32: Uint32Array
+  readonly vbins: Uint8Array
+  readonly edges: Float64Array
+  readonly edgeCounts: Int32Array
+  readonly binCounts: Int32Array
+  readonly catToBin: Int32Array
+  readonly sample: Int32Array
+  readonly pred: Float64Array
+  readonly vpred: Float64Array
+  readonly gh: Float64Array
+  readonly idx: Int32Array
+  readonly tmp: Int32Array
+  readonly seg: Int32Array
+  readonly partial: Float64Array
+  readonly full: Float64Array
+  readonly cand: Float64Array
+  readonly candBits: Uint32Array
+  readonly nodeMask: Uint8Array
+  readonly tFeature: Int32Array
+  readonly tBin: Int32Array
+  readonly tFlags: Uint8Array
+  readonly tBits: Uint32Array
+  readonly tValue: Float64Array
+  readonly tLeft: Int32Array
+  readonly tRight: Int32Array
+  readonly ctl: Int32Array
+  readonly cmd: Int32Array
+  readonly red: Float64Array
+
+  constructor(job: GbdtJob) {
+    const s = job.sab
+    this.raw = new Float64Array(s.raw)
+    this.vraw = new Float64Array(s.vraw)
+    this.y = new Float64Array(s.y)
+    this.w = job.hasWeights ? new Float64Array(s.w) : null
+    this.vy = new Float64Array(s.vy)
+    this.vw = job.hasWeights && s.vw.byteLength > 0 ? new Float64Array(s.vw) : null
+    this.bins = new Uint8Array(s.bins)
+    this.bins32 = new Uint32Array(s.bins)
+    this.vbins = new Uint8Array(s.vbins)
+    this.edges = new Float64Array(s.edges)
+    this.edgeCounts = new Int32Array(s.edgeCounts)
+    this.binCounts = new Int32Array(s.binCounts)
+    this.catToBin = new Int32Array(s.catToBin)
+    this.sample = new Int32Array(s.sample)
+    this.pred = new Float64Array(s.pred)
+    this.vpred = new Float64Array(s.vpred)
+    this.gh = new Float64Array(s.gh)
+    this.idx = new Int32Array(s.idx)
+    this.tmp = new Int32Array(s.tmp)
+    this.seg = new Int32Array(s.seg)
+    this.partial = new Float64Array(s.partial)
+    this.full = new Float64Array(s.full)
+    this.cand = new Float64Array(s.cand)
+    this.candBits = new Uint32Array(s.candBits)
+    this.nodeMask = new Uint8Array(s.nodeMask)
+    this.tFeature = new Int32Array(s.tFeature)
+    this.tBin = new Int32Array(s.tBin)
+    this.tFlags = new Uint8Array(s.tFlags)
+    this.tBits = new Uint32Array(s.tBits)
+    this.tValue = new Float64Array(s.tValue)
+    this.tLeft = new Int32Array(s.tLeft)
+    this.tRight = new Int32Array(s.tRight)
+    this.ctl = new Int32Array(s.ctl)
+    this.cmd = new Int32Array(s.cmd)
+    this.red = new Float64Array(s.red)
+  }
+}
+
+/** Doubles in one histogram. */
+export function histSize(f: number): number {
+  return f * HIST_FEATURE
+}
+
+/** Int32 words of the command area. */
+export const CMD_WORDS = 1 << 16
+
+/** Sizes of every shared buffer, in bytes. */
+export function sharedSizes(job: Omit<GbdtJob, 'sab'>, sampleSize: number): Record<SharedName, number> {
+  const { n, f, nv, k, threads, stride, entries, slots, maxNodes } = job
+  const hs = histSize(f)
+  const totalCats = job.catCounts.reduce((a, b) => a + b, 0)
+  return {
+    raw: 8 * n * f,
+    vraw: 8 * nv * f,
+    y: 8 * n,
+    w: job.hasWeights ? 8 * n : 0,
+    vy: 8 * nv,
+    vw: job.hasWeights ? 8 * nv : 0,
+    bins: n * stride,
+    vbins: nv * stride,
+    edges: 8 * f * 256,
+    edgeCounts: 4 * f,
+    binCounts: 4 * f,
+    catToBin: 4 * Math.max(1, totalCats),
+    sample: 4 * sampleSize,
+    pred: 8 * n * k,
+    vpred: 8 * nv * k,
+    gh: 8 * 2 * n * k,
+    idx: 4 * n,
+    tmp: 4 * n,
+    seg: 4 * threads * maxNodes * 2,
+    partial: threads > 1 ? 8 * threads * entries * hs : 0,
+    full: 8 * slots * hs,
+    cand: 8 * threads * entries * 2 * CAND_SIZE,
+    candBits: 4 * threads * entries * 2 * CAT_WORDS,
+    nodeMask: entries * 2 * f,
+    tFeature: 4 * maxNodes,
+    tBin: 4 * maxNodes,
+    tFlags: maxNodes,
+    tBits: 4 * maxNodes * CAT_WORDS,
+    tValue: 8 * maxNodes,
+    tLeft: 4 * maxNodes,
+    tRight: 4 * maxNodes,
+    ctl: 4 * CTL_SIZE,
+    cmd: 4 * CMD_WORDS,
+    red: 8 * threads * 8,
+  }
+}
