@@ -3,6 +3,8 @@ export type { Estimator, FitOptions } from './estimator.js'
 // metrics, feature matrices (issue 5: linear models, transforms, evaluation, tuning)
 export * from './matrix/index.js'
 export * from './metrics/index.js'
+export * from './linear/index.js'
+export * from './pipeline/index.js'
 // neural networks (issue 6): estimators at the top level, building blocks under `nn`
 export * as nn from './nn/index.js'
 export { MlpModel, type MlpParams, mlpClassifier, mlpFamily, mlpRegressor } from './nn/index.js'
@@ -17,3 +19,17 @@ export {
   textNaiveBayesClassifier,
   textNaiveBayesFamily,
 } from './text/index.js'
+// ranking (issue 6)
+export * as ranking from './ranking/index.js'
+export {
+  evaluateRecommender,
+  leaveLastOut,
+  MatrixFactorizationModel,
+  matrixFactorization,
+  PopularityModel,
+  popularityRecommender,
+  type Recommendation,
+  Recommender,
+  TwoTowerModel,
+  twoTower,
+} from './ranking/index.js'
