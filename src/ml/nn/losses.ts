@@ -1,3 +1,5 @@
+import { gemm, gemmNT, gemmTN } from './gemm.js'
+
 /**
  * Losses: each returns the mean loss over the batch and writes dLoss/dInput into `grad`
  * (same layout as the input), already divided by the batch size.
@@ -136,11 +138,9 @@ export function sampledSoftmax(
 ): number {
   const { query, candidates, rows, candidateCount: n, dim, positive, candidateIds, logQ } = input
   const invT = 1 / (input.temperature ?? 1)
+  gemmNT(rows, n, dim, query, candidates, scratch)
   let loss = 0
-  gradQuery.fill(0, 0, rows * dim)
-  gradCandidates.fill(0, 0, n * dim)
   for (let r = 0; r < rows; r++) {
-    const qo = r * dim
     const so = r * n
     const pos = positive[r]!
     const posId = candidateIds ? candidateIds[pos]! : -1
@@ -150,10 +150,7 @@ export function sampledSoftmax(
         scratch[so + c] = -Infinity
         continue
       }
-      const co = c * dim
-      let s = 0
-      for (let j = 0; j < dim; j++) s += query[qo + j]! * candidates[co + j]!
-      s *= invT
+      let s = scratch[so + c]! * invT
       if (logQ) s -= logQ[c]!
       scratch[so + c] = s
       if (s > max) max = s
@@ -165,15 +162,11 @@ export function sampledSoftmax(
       sum += e
     }
     loss -= Math.log(scratch[so + pos]! / sum)
-    for (let c = 0; c < n; c++) {
-      const g = ((scratch[so + c]! / sum - (c === pos ? 1 : 0)) * invT) / rows
-      if (g === 0) continue
-      const co = c * dim
-      for (let j = 0; j < dim; j++) {
-        gradQuery[qo + j] = gradQuery[qo + j]! + g * candidates[co + j]!
-        gradCandidates[co + j] = gradCandidates[co + j]! + g * query[qo + j]!
-      }
-    }
+    const g = invT / rows
+    for (let c = 0; c < n; c++) scratch[so + c] = (scratch[so + c]! / sum - (c === pos ? 1 : 0)) * g
   }
+  // dQuery = G · C, dCandidates = Gᵀ · Q
+  gemm(rows, dim, n, scratch, candidates, gradQuery)
+  gemmTN(n, dim, rows, scratch, query, gradCandidates)
   return loss / rows
 }
