@@ -1,0 +1,59 @@
+export { type CachedOutput, type RunCacheEntry, StageCache } from './cache/stage-cache.js'
+export {
+  type AnyStageDefinition,
+  definePipeline,
+  type ForeachStageDefinition,
+  isPipelineDefinition,
+  type MatrixStageDefinition,
+  type OutDefinition,
+  type PipelineDefinition,
+  type PlotDefinition,
+  type StageDefinition,
+} from './definition/define-pipeline.js'
+export { type LoadPipelinesOptions, loadPipelines, type ProjectPipelines } from './definition/load-pipelines.js'
+export type {
+  ExecuteHooks,
+  JobCommand,
+  JobDep,
+  ProducedOutput,
+  StageExecutor,
+  StageJob,
+  StageJobResult,
+} from './executor/executor.js'
+export { LocalExecutor, type LocalExecutorOptions } from './executor/local/local-executor.js'
+export { buildGraph, checkOutputs, pipelineGraph, selectStages, type StageGraph } from './graph/build-graph.js'
+export { HashCache } from './hashing/hash-cache.js'
+export { type DirFile, hashPath, type PathHash } from './hashing/hash-path.js'
+export { acquireMutex, type HeldMutex, tryAcquireMutex } from './lock/file-mutex.js'
+export {
+  LOCK_FILE,
+  type LockedExternal,
+  type LockedPath,
+  type LockState,
+  parseLockText,
+  readLockFile,
+  type StageLock,
+} from './lock/lock-file.js'
+export { numericMetrics, parseMetricsText, readStageMetrics } from './metrics/read-metrics.js'
+export {
+  DEFAULT_PIPELINE,
+  type DepSpec,
+  type ExternalResolvers,
+  type OutSpec,
+  type ParamRef,
+  type PipelineSpec,
+  type PlotSpec,
+  type ResolvedExternal,
+  type StageCommand,
+  type StageContext,
+  type StageFunction,
+  type StageSpec,
+  stageId,
+} from './model.js'
+export { DEFAULT_PARAMS_FILE, flattenParams, ParamsFiles } from './params/params-files.js'
+export { type PipelineRunRecord, RunRecords, type StageRunRecord } from './records/run-records.js'
+export type { RunEvent, StageOutcome, StageState, StageStatus } from './run/events.js'
+export { type RunPipelineOptions, type RunResult, runPipeline } from './run/run-pipeline.js'
+export { type TrackingOptions, TrackingLink } from './run/tracking-link.js'
+export { type EvaluationContext, evaluateStage, type StageEvaluation, stageKey } from './state/evaluate-stage.js'
+export { describeReason, type StaleReason } from './state/stale-reasons.js'
