@@ -9,3 +9,5 @@ export { type LbfgsOptions, type LbfgsResult, lbfgs, type Objective } from './lb
 export { linearRegression, ridge, solveOls, solveRidge } from './least-squares.js'
 export { type LinearLink, LinearModel, type LinearState, linearFamily } from './linear-model.js'
 export { type LogisticRegressionParams, logisticRegression } from './logistic.js'
+export { SgdModel, type SgdPartialFitOptions, sgdClassifier, sgdRegressor } from './sgd.js'
+export type { LearningRate, SgdLoss } from './sgd-core.js'

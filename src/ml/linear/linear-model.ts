@@ -223,9 +223,17 @@ function toProbabilities(
   for (let c = 0; c < k; c++) out[oo + c] = s > 0 ? (out[oo + c] as number) / s : 1 / k
 }
 
+/** The constructor shape of LinearModel and its subclasses. */
+export type LinearModelClass<M extends LinearModel> = new (
+  ...args: ConstructorParameters<typeof LinearModel>
+) => M
+
 /** Register a linear family under `name` (save/load shared by every linear model). */
-export function linearFamily(name: string): ModelFamily<LinearModel> {
-  const family: ModelFamily<LinearModel> = {
+export function linearFamily<M extends LinearModel = LinearModel>(
+  name: string,
+  Ctor: LinearModelClass<M> = LinearModel as unknown as LinearModelClass<M>,
+): ModelFamily<M> {
+  const family: ModelFamily<M> = {
     name,
     save: (m) => ({
       hyperparameters: m.hyperparameters,
@@ -249,7 +257,7 @@ export function linearFamily(name: string): ModelFamily<LinearModel> {
       }
       const state = parts.state as LinearState
       if (!links.includes(state?.link)) throw new Error(`unknown link ${JSON.stringify(state?.link)}`)
-      return new LinearModel(name, parts.signature, parts.hyperparameters, coef, intercept, scale, state)
+      return new Ctor(name, parts.signature, parts.hyperparameters, coef, intercept, scale, state)
     },
   }
   registerFamily(family)

@@ -12,6 +12,14 @@ export interface EstimatorDefinition<S extends z.ZodType, M extends Model> {
   /** Hyperparameters: a strict zod object with defaults. */
   schema: S
   fit(params: z.output<S>, frame: Frame, options: FitOptions): M | Promise<M>
+  /** Online families: start a model from a first batch (`options.classes` lists every class up front). */
+  partialFit?(params: z.output<S>, frame: Frame, options: PartialFitStart): M | Promise<M>
+}
+
+/** Options for starting an online model from its first batch. */
+export interface PartialFitStart extends FitOptions {
+  /** Classifiers: every class the stream will hold (a later batch with another class is an error). */
+  classes?: readonly string[]
 }
 
 /** An estimator whose params were checked against its family's schema. */
@@ -37,6 +45,29 @@ export class DefinedEstimator<S extends z.ZodType, M extends Model> implements E
     } catch (err) {
       return Promise.reject(err)
     }
+  }
+
+  /** Online families: fit a first batch, to be continued with the model's `partialFit`. */
+  partialFit(frame: Frame, options: PartialFitStart): Promise<M> {
+    const start = this.definition.partialFit
+    if (!start) {
+      return Promise.reject(
+        new CairnError('CAIRN_NOT_IMPLEMENTED', `${this.family} does not learn online`, {
+          hint: 'Online families: sgd-regressor, sgd-classifier, gaussian-nb, multinomial-nb, mlp',
+        }),
+      )
+    }
+    try {
+      throwIfAborted(options.signal)
+      return Promise.resolve(start(this.resolved, frame, options))
+    } catch (err) {
+      return Promise.reject(err)
+    }
+  }
+
+  /** True when the family supports `partialFit`. */
+  get online(): boolean {
+    return this.definition.partialFit !== undefined
   }
 
   with(params: Record<string, unknown>): DefinedEstimator<S, M> {

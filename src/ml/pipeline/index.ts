@@ -1,4 +1,9 @@
-export { DefinedEstimator, defineEstimator, type EstimatorDefinition, throwIfAborted } from './define-estimator.js'
+export {
+  DefinedEstimator,
+  defineEstimator,
+  type EstimatorDefinition,
+  throwIfAborted,
+} from './define-estimator.js'
 export {
   type EstimatorFactory,
   type EstimatorSpec,
