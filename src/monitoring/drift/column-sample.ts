@@ -63,7 +63,8 @@ export function prepareColumn(column: FrameColumn, kind: ColumnKind): ColumnSamp
     if (!isNumericColumn(column)) return null
     const { values: sorted, dropped } = sortFinite(column.values)
     let missing = 0
-    for (const v of column.values) if (Number.isNaN(v)) missing++
+    const values = column.values
+    for (let i = 0; i < values.length; i++) if (Number.isNaN(values[i])) missing++
     return {
       kind: 'num',
       name: column.name,

@@ -140,3 +140,21 @@ describe('computeDrift', () => {
     })
   })
 })
+
+describe('computeDriftParallel', () => {
+  it('gives the same report as computeDrift, from a raw or a prepared reference', async () => {
+    const { computeDriftParallel } = await import('./parallel-drift.js')
+    const ref = syntheticFrame(3000, 11)
+    const cur = syntheticFrame(2500, 12, ['age', 'plan'])
+    const expected = computeDrift(ref, cur)
+    const fromRaw = await computeDriftParallel(ref, cur, {}, { threads: 2, minRowsPerTask: 1000 })
+    expect(fromRaw).toEqual(expected)
+    const fromPrepared = await computeDriftParallel(
+      prepareReference(ref),
+      cur,
+      {},
+      { threads: 2, minRowsPerTask: 1000 },
+    )
+    expect(fromPrepared).toEqual(expected)
+  })
+})

@@ -1,5 +1,5 @@
 import type { Frame, FrameColumn } from '../../data/index.js'
-import { distinctUnionSorted, histogramSorted, linspace, sturgesEdges } from '../stats/index.js'
+import { countDistinctUnionSorted, histogramSorted, linspace, sturgesEdges } from '../stats/index.js'
 import {
   alignCounts,
   type ColumnSample,
@@ -60,11 +60,12 @@ export function autoTest(
       ? { test: 'domain_classifier', threshold: 0.05, reason: `auto: text, ${size}` }
       : { test: 'domain_classifier', threshold: 0.55, reason: `auto: text, ${size}` }
   }
-  const nValues = distinctValues(reference, current)
+  const nValues = distinctValues(reference, current, 100)
+  const many = nValues > 100 ? '> 100' : String(nValues)
   if (reference.kind === 'num' && nValues > 5) {
     return small
-      ? { test: 'ks', threshold: 0.05, reason: `auto: numeric, ${nValues} distinct values, ${size}` }
-      : { test: 'wasserstein', threshold: 0.1, reason: `auto: numeric, ${nValues} distinct values, ${size}` }
+      ? { test: 'ks', threshold: 0.05, reason: `auto: numeric, ${many} distinct values, ${size}` }
+      : { test: 'wasserstein', threshold: 0.1, reason: `auto: numeric, ${many} distinct values, ${size}` }
   }
   const what = reference.kind === 'num' ? 'numeric' : 'categorical'
   const reason = `auto: ${what}, ${nValues} distinct value${nValues === 1 ? '' : 's'}, ${size}`
@@ -72,9 +73,10 @@ export function autoTest(
   return nValues > 2 ? { test: 'chisquare', threshold: 0.05, reason } : { test: 'z', threshold: 0.05, reason }
 }
 
-function distinctValues(reference: ColumnSample, current: ColumnSample): number {
+/** Distinct values over both samples; numeric counting stops past `cap`. */
+function distinctValues(reference: ColumnSample, current: ColumnSample, cap: number): number {
   if (reference.kind === 'num' && current.kind === 'num') {
-    return distinctUnionSorted(reference.sorted, current.sorted).length
+    return countDistinctUnionSorted(reference.sorted, current.sorted, cap)
   }
   if (reference.kind === 'cat' && current.kind === 'cat') {
     const keys = new Set(reference.counts.keys())
@@ -368,6 +370,16 @@ export function computeDrift(
   const names = options.columns ?? prepared.order
   const exclude = new Set(options.exclude ?? [])
   const columns = names.filter((n) => !exclude.has(n)).map((n) => columnDrift(n, prepared, current, options))
+  return summarizeDrift(columns, prepared.rowCount, current.rowCount, options)
+}
+
+/** Aggregate column results into a dataset verdict. */
+export function summarizeDrift(
+  columns: ColumnDriftResult[],
+  referenceRows: number,
+  currentRows: number,
+  options: DriftOptions = {},
+): DriftReport {
   const evaluated = columns.filter((c) => c.status === 'ok').length
   const drifted = columns.filter((c) => c.drifted === true).length
   const threshold = options.driftShare ?? DEFAULT_DRIFT_SHARE
@@ -382,7 +394,7 @@ export function computeDrift(
     problems: columns
       .filter((c) => c.status !== 'ok')
       .map((c) => ({ column: c.column, status: c.status, message: c.message ?? c.status })),
-    referenceRows: prepared.rowCount,
-    currentRows: current.rowCount,
+    referenceRows,
+    currentRows,
   }
 }

@@ -15,6 +15,7 @@ export {
   displayDistribution,
   type PreparedReference,
   prepareReference,
+  summarizeDrift,
 } from './compute-drift.js'
 export {
   type ColumnDriftOptions,
@@ -24,6 +25,7 @@ export {
   driftOptionsSchema,
   SMALL_REFERENCE_ROWS,
 } from './drift-options.js'
+export { computeDriftParallel, type ParallelDriftOptions } from './parallel-drift.js'
 export { type StatTest, type StatTestOutcome, statTestNames, statTests } from './stat-tests.js'
 export type {
   ColumnDistribution,

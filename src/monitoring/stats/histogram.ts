@@ -119,3 +119,30 @@ export function distinctUnionSorted(a: Float64Array, b: Float64Array): Float64Ar
   }
   return Float64Array.from(out)
 }
+
+/** Distinct values in the union of two sorted arrays, counting stops once it exceeds `cap`. */
+export function countDistinctUnionSorted(
+  a: Float64Array,
+  b: Float64Array,
+  cap = Number.POSITIVE_INFINITY,
+): number {
+  let i = 0
+  let j = 0
+  let n = 0
+  let last = Number.NaN
+  const na = a.length
+  const nb = b.length
+  while (i < na || j < nb) {
+    const ai = i < na ? (a[i] as number) : Number.POSITIVE_INFINITY
+    const bj = j < nb ? (b[j] as number) : Number.POSITIVE_INFINITY
+    const z = Math.min(ai, bj)
+    if (z !== last) {
+      n++
+      if (n > cap) return n
+      last = z
+    }
+    while (i < na && (a[i] as number) === z) i++
+    while (j < nb && (b[j] as number) === z) j++
+  }
+  return n
+}

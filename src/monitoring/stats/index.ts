@@ -21,6 +21,7 @@ export {
 } from './domain-classifier.js'
 export {
   countDistinctSorted,
+  countDistinctUnionSorted,
   distinctUnionSorted,
   histogramSorted,
   histogramValues,

@@ -47,18 +47,18 @@ export function radixSortInPlace(values: Float64Array): void {
   let A: Uint32Array = new Uint32Array(work.buffer, work.byteOffset, n * 2)
   let B: Uint32Array = new Uint32Array(n * 2)
   const counts = new Uint32Array(RADIX * 4)
-  for (let i = 0; i < n; i++) {
-    const i2 = i << 1
-    let lo = A[i2] as number
-    let hi = A[i2 + 1] as number
+  for (let i = 0; i < n * 2; i += 2) {
+    const hi = A[i + 1] as number
     if (hi & 0x80000000) {
-      hi = ~hi >>> 0
-      lo = ~lo >>> 0
-      A[i2] = lo
+      A[i + 1] = ~hi
+      A[i] = ~(A[i] as number)
     } else {
-      hi = (hi | 0x80000000) >>> 0
+      A[i + 1] = hi | 0x80000000
     }
-    A[i2 + 1] = hi
+  }
+  for (let i = 0; i < n * 2; i += 2) {
+    const lo = A[i] as number
+    const hi = A[i + 1] as number
     counts[lo & MASK] = (counts[lo & MASK] as number) + 1
     counts[RADIX + (lo >>> 16)] = (counts[RADIX + (lo >>> 16)] as number) + 1
     counts[2 * RADIX + (hi & MASK)] = (counts[2 * RADIX + (hi & MASK)] as number) + 1
@@ -78,28 +78,25 @@ export function radixSortInPlace(values: Float64Array): void {
     if (nonZero === 1) continue
     const word = pass >> 1
     const shift = (pass & 1) * 16
-    for (let i = 0; i < n; i++) {
-      const i2 = i << 1
-      const lo = A[i2] as number
-      const hi = A[i2 + 1] as number
-      const d = ((word === 0 ? lo : hi) >>> shift) & MASK
-      const pos = counts[off + d] as number
-      counts[off + d] = pos + 1
-      B[pos << 1] = lo
-      B[(pos << 1) + 1] = hi
+    for (let i = 0; i < n * 2; i += 2) {
+      const key = (A[i + word] as number) >>> shift
+      const d = off + (key & MASK)
+      const pos = (counts[d] as number) * 2
+      counts[d] = (counts[d] as number) + 1
+      B[pos] = A[i] as number
+      B[pos + 1] = A[i + 1] as number
     }
     const t = A
     A = B
     B = t
     inOriginal = !inOriginal
   }
-  for (let i = 0; i < n; i++) {
-    const i2 = i << 1
-    const hi = A[i2 + 1] as number
-    if (hi & 0x80000000) A[i2 + 1] = (hi & 0x7fffffff) >>> 0
+  for (let i = 0; i < n * 2; i += 2) {
+    const hi = A[i + 1] as number
+    if (hi & 0x80000000) A[i + 1] = hi & 0x7fffffff
     else {
-      A[i2 + 1] = ~hi >>> 0
-      A[i2] = ~(A[i2] as number) >>> 0
+      A[i + 1] = ~hi
+      A[i] = ~(A[i] as number)
     }
   }
   if (!inOriginal || !aligned) {
