@@ -1,4 +1,5 @@
 export { MODEL_VERSION_FILTER_SCHEMA, REGISTERED_MODEL_FILTER_SCHEMA } from './filter-schemas.js'
+export { HttpRegistryClient } from './http/http-registry-client.js'
 export { type LoadedModelVersion, loadRegisteredModel } from './load-model.js'
 export {
   formatModelUri,

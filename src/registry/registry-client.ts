@@ -6,6 +6,8 @@ export interface CreateRegisteredModelInput {
   name: string
   description?: string
   tags?: Record<string, string>
+  /** Who created it (default: the OS user of the calling process). */
+  userId?: string
 }
 
 export interface SearchRegisteredModelsOptions {
@@ -83,10 +85,10 @@ export interface HistoryOptions {
 export interface RegistryClient {
   createRegisteredModel(input: CreateRegisteredModelInput): Promise<RegisteredModel>
   getRegisteredModel(name: string): Promise<RegisteredModel>
-  renameRegisteredModel(name: string, newName: string): Promise<RegisteredModel>
+  renameRegisteredModel(name: string, newName: string, options?: ChangeOptions): Promise<RegisteredModel>
   updateRegisteredModel(name: string, input: { description: string }): Promise<RegisteredModel>
   /** Delete the model with its versions, tags and aliases (its event history stays). */
-  deleteRegisteredModel(name: string): Promise<void>
+  deleteRegisteredModel(name: string, options?: ChangeOptions): Promise<void>
   searchRegisteredModels(options?: SearchRegisteredModelsOptions): Promise<Page<RegisteredModel>>
   setRegisteredModelTag(name: string, key: string, value: string): Promise<void>
   deleteRegisteredModelTag(name: string, key: string): Promise<void>
@@ -97,7 +99,7 @@ export interface RegistryClient {
   createModelVersion(input: CreateModelVersionInput): Promise<ModelVersion>
   getModelVersion(name: string, version: number): Promise<ModelVersion>
   updateModelVersion(name: string, version: number, input: { description: string }): Promise<ModelVersion>
-  deleteModelVersion(name: string, version: number): Promise<void>
+  deleteModelVersion(name: string, version: number, options?: ChangeOptions): Promise<void>
   searchModelVersions(options?: SearchModelVersionsOptions): Promise<Page<ModelVersion>>
   setModelVersionTag(name: string, version: number, key: string, value: string): Promise<void>
   deleteModelVersionTag(name: string, version: number, key: string): Promise<void>

@@ -12,6 +12,19 @@ export {
 export { EXPERIMENT_FILTER_SCHEMA, RUN_FILTER_SCHEMA } from './filter/schemas.js'
 export { compareSql, joinBool, likeToGlob } from './filter/sql.js'
 export { filterError, type Token, type TokenKind, tokenize } from './filter/tokenizer.js'
+export { encodeArtifactPath, HttpArtifactStore } from './http/http-artifact-store.js'
+export { HttpTrackingClient } from './http/http-tracking-client.js'
+export { HttpTransport, type HttpTransportOptions } from './http/http-transport.js'
+export {
+  decodeInteger,
+  decodeMetric,
+  decodeMetricInput,
+  decodeNumber,
+  decodeRun,
+  encodeMetric,
+  encodeNumber,
+  encodeRun,
+} from './http/wire.js'
 export { LIMITS } from './limits.js'
 export { checkMaxResults, decodePageToken, encodePageToken } from './page-token.js'
 export { PrefixedArtifactStore } from './prefixed-artifact-store.js'

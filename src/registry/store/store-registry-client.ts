@@ -103,7 +103,7 @@ export class StoreRegistryClient implements RegistryClient {
           .where('name', '=', name)
           .executeTakeFirst()
         if (exists) throw modelExists(name)
-        await this.#insertModel(trx, name, description, Date.now())
+        await this.#insertModel(trx, name, description, Date.now(), input.userId ?? currentUser())
         if (tags.length)
           await trx
             .insertInto('registered_model_tags')
@@ -122,6 +122,7 @@ export class StoreRegistryClient implements RegistryClient {
     name: string,
     description: string | null,
     now: number,
+    userId: string,
   ): Promise<void> {
     await trx
       .insertInto('registered_models')
@@ -131,7 +132,7 @@ export class StoreRegistryClient implements RegistryClient {
       name,
       kind: MODEL_EVENT_KINDS.modelCreated,
       timestamp: now,
-      userId: currentUser(),
+      userId,
     })
   }
 
@@ -140,7 +141,11 @@ export class StoreRegistryClient implements RegistryClient {
     return (await this.#hydrateModels(this.#db, [row]))[0]!
   }
 
-  async renameRegisteredModel(name: string, newName: string): Promise<RegisteredModel> {
+  async renameRegisteredModel(
+    name: string,
+    newName: string,
+    options: ChangeOptions = {},
+  ): Promise<RegisteredModel> {
     const target = checkName(newName, 'model')
     try {
       await this.metadata.transaction(async (trx) => {
@@ -172,7 +177,8 @@ export class StoreRegistryClient implements RegistryClient {
           from: name,
           to: target,
           timestamp: now,
-          userId: currentUser(),
+          userId: options.userId ?? currentUser(),
+          comment: options.comment ?? null,
         })
       })
     } catch (err) {
@@ -195,7 +201,7 @@ export class StoreRegistryClient implements RegistryClient {
     return this.getRegisteredModel(name)
   }
 
-  async deleteRegisteredModel(name: string): Promise<void> {
+  async deleteRegisteredModel(name: string, options: ChangeOptions = {}): Promise<void> {
     await this.metadata.transaction(async (trx) => {
       await this.#requireModel(trx, name)
       for (const table of [
@@ -206,7 +212,12 @@ export class StoreRegistryClient implements RegistryClient {
         'registered_models',
       ] as const)
         await trx.deleteFrom(table).where('name', '=', name).execute()
-      await insertEvent(trx, { name, kind: MODEL_EVENT_KINDS.modelDeleted, userId: currentUser() })
+      await insertEvent(trx, {
+        name,
+        kind: MODEL_EVENT_KINDS.modelDeleted,
+        userId: options.userId ?? currentUser(),
+        comment: options.comment ?? null,
+      })
     })
   }
 
@@ -320,7 +331,7 @@ export class StoreRegistryClient implements RegistryClient {
             .select('name')
             .where('name', '=', name)
             .executeTakeFirst()
-          if (!model) await this.#insertModel(trx, name, null, now)
+          if (!model) await this.#insertModel(trx, name, null, now, userId)
           const max = await trx
             .selectFrom('model_versions')
             .select((eb) => eb.fn.max('version').as('v'))
@@ -422,7 +433,8 @@ export class StoreRegistryClient implements RegistryClient {
     return this.getModelVersion(name, version)
   }
 
-  async deleteModelVersion(name: string, version: number): Promise<void> {
+  async deleteModelVersion(name: string, version: number, options: ChangeOptions = {}): Promise<void> {
+    const userId = options.userId ?? currentUser()
     await this.metadata.transaction(async (trx) => {
       const row = await this.#requireVersion(trx, name, version)
       const now = Date.now()
@@ -449,7 +461,7 @@ export class StoreRegistryClient implements RegistryClient {
           version,
           kind: MODEL_EVENT_KINDS.aliasDeleted,
           from: a.alias,
-          userId: currentUser(),
+          userId,
           comment: `version ${version} was deleted`,
         })
       await insertEvent(trx, {
@@ -457,7 +469,8 @@ export class StoreRegistryClient implements RegistryClient {
         version,
         kind: MODEL_EVENT_KINDS.versionDeleted,
         from: row.current_stage,
-        userId: currentUser(),
+        userId,
+        comment: options.comment ?? null,
         timestamp: now,
       })
       await touchModel(trx, name, now)
