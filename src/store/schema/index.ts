@@ -1,8 +1,10 @@
+import type { DataTables } from './data.js'
 import type { PipelinesTables } from './pipelines.js'
 import type { RegistryTables } from './registry.js'
 import type { ServingTables } from './serving.js'
 import type { TrackingTables } from './tracking.js'
 
+export type * from './data.js'
 export type * from './pipelines.js'
 export type * from './registry.js'
 export type * from './serving.js'
@@ -12,7 +14,7 @@ export type * from './tracking.js'
  * Every table in the metadata store. Each layer declares its tables in a file of this folder
  * and adds them here; its migrations live in ../migrations.
  */
-export interface Database extends TrackingTables, RegistryTables, ServingTables, PipelinesTables {
+export interface Database extends TrackingTables, RegistryTables, ServingTables, PipelinesTables, DataTables {
   sequences: SequencesTable
 }
 
