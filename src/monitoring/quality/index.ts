@@ -1,0 +1,16 @@
+export {
+  checkQuality,
+  type QualityCheck,
+  type QualityCheckName,
+  type QualityOptions,
+  type QualityReport,
+  type QualityStatus,
+  qualityOptionsSchema,
+} from './check-quality.js'
+export {
+  MAX_PROFILE_CATEGORIES,
+  profileReference,
+  type ReferenceColumnProfile,
+  type ReferenceProfile,
+  type SchemaLike,
+} from './reference-profile.js'
