@@ -4,7 +4,7 @@ export const dataBase: CairnMigration = {
   name: '0300-data-base',
   async up(db) {
     await db.schema
-      .createTable('datasets')
+      .createTable('data_datasets')
       .addColumn('name', col.text, (c) => c.primaryKey())
       .addColumn('description', col.text)
       .addColumn('creation_time', col.bigint, (c) => c.notNull())
@@ -13,7 +13,7 @@ export const dataBase: CairnMigration = {
       .addColumn('partition_key', col.text, (c) => c.notNull().defaultTo(''))
       .execute()
     await db.schema
-      .createTable('dataset_versions')
+      .createTable('data_dataset_versions')
       .addColumn('name', col.text, (c) => c.notNull())
       .addColumn('version', col.text, (c) => c.notNull())
       .addColumn('seq', col.int, (c) => c.notNull())
@@ -33,12 +33,12 @@ export const dataBase: CairnMigration = {
       .addColumn('description', col.text)
       .addColumn('tags', col.text)
       .addColumn('created_by', col.text)
-      .addPrimaryKeyConstraint('dataset_versions_pk', ['name', 'version'])
-      .addUniqueConstraint('dataset_versions_seq_uq', ['name', 'seq'])
+      .addPrimaryKeyConstraint('data_dataset_versions_pk', ['name', 'version'])
+      .addUniqueConstraint('data_dataset_versions_seq_uq', ['name', 'seq'])
       .execute()
     await db.schema
-      .createIndex('dataset_versions_time_idx')
-      .on('dataset_versions')
+      .createIndex('data_dataset_versions_time_idx')
+      .on('data_dataset_versions')
       .columns(['name', 'creation_time'])
       .execute()
   },

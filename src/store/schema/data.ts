@@ -1,6 +1,9 @@
-/** Tables of the data layer: datasets and their content-addressed versions. */
+/**
+ * Tables of the data layer: versioned datasets (prefixed `data_`; tracking's `datasets` table is
+ * MLflow's record of datasets used by runs).
+ */
 
-export interface DatasetsTable {
+export interface DataDatasetsTable {
   name: string
   description: string | null
   creation_time: number
@@ -18,7 +21,7 @@ export interface DatasetsTable {
  * ([{key, object, sha256, rows, bytes}]), parents (['name@version']), transform, source,
  * validation (ValidationReport summary), tags.
  */
-export interface DatasetVersionsTable {
+export interface DataDatasetVersionsTable {
   name: string
   version: string
   seq: number
@@ -41,6 +44,6 @@ export interface DatasetVersionsTable {
 }
 
 export interface DataTables {
-  datasets: DatasetsTable
-  dataset_versions: DatasetVersionsTable
+  data_datasets: DataDatasetsTable
+  data_dataset_versions: DataDatasetVersionsTable
 }
