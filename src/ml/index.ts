@@ -33,3 +33,6 @@ export {
   TwoTowerModel,
   twoTower,
 } from './ranking/index.js'
+// ONNX in and out (issue 6)
+export * as onnx from './onnx/index.js'
+export { exportOnnx, importOnnx, importOnnxFile, loadOnnxRuntime, OnnxModel, onnxBundle, onnxFamily } from './onnx/index.js'
