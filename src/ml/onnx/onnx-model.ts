@@ -203,7 +203,7 @@ function parseGraph(bytes: Uint8Array): ParsedGraph {
     })
   }
   const g = m.graph
-  if (!g || !g.node?.length || !g.output?.length) {
+  if (!g?.node?.length || !g.output?.length) {
     throw new CairnError(
       'CAIRN_ONNX_INVALID',
       'Not an ONNX model: the file has no graph with nodes and outputs',

@@ -170,9 +170,9 @@ describe('ONNX import', () => {
       ),
     )
     const p = model.predict(frame)
-    expected.probabilities.forEach((row, i) =>
-      row.forEach((v, c) => expect(p.probabilities![i * row.length + c]).toBeCloseTo(v, 5)),
-    )
+    for (const [i, row] of expected.probabilities.entries()) {
+      for (const [c, v] of row.entries()) expect(p.probabilities![i * row.length + c]).toBeCloseTo(v, 5)
+    }
     expect(p.classes).toEqual(expected.classes)
   })
 
