@@ -4,6 +4,7 @@ import { registryBase } from './0200-registry.js'
 import { dataBase } from './0300-data.js'
 import { pipelinesBase } from './0400-pipelines.js'
 import { servingBase } from './0500-serving.js'
+import { monitoringBase } from './0600-monitoring.js'
 import type { CairnMigration } from './migration.js'
 
 export { type CairnMigration, col, type SqlDialect } from './migration.js'
@@ -14,6 +15,7 @@ export const migrations: CairnMigration[] = [
   trackingBase,
   registryBase,
   servingBase,
+  monitoringBase,
   pipelinesBase,
   dataBase,
 ]
