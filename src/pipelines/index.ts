@@ -10,7 +10,11 @@ export {
   type PlotDefinition,
   type StageDefinition,
 } from './definition/define-pipeline.js'
-export { type LoadPipelinesOptions, loadPipelines, type ProjectPipelines } from './definition/load-pipelines.js'
+export {
+  type LoadPipelinesOptions,
+  loadPipelines,
+  type ProjectPipelines,
+} from './definition/load-pipelines.js'
 export type {
   ExecuteHooks,
   JobCommand,
@@ -21,7 +25,14 @@ export type {
   StageJobResult,
 } from './executor/executor.js'
 export { LocalExecutor, type LocalExecutorOptions } from './executor/local/local-executor.js'
-export { buildGraph, checkOutputs, pipelineGraph, selectStages, type StageGraph } from './graph/build-graph.js'
+export {
+  buildGraph,
+  checkOutputs,
+  pipelineGraph,
+  type StageGraph,
+  selectStages,
+} from './graph/build-graph.js'
+export { dotDag, drawDag, mermaidDag } from './graph/draw-dag.js'
 export { HashCache } from './hashing/hash-cache.js'
 export { type DirFile, hashPath, type PathHash } from './hashing/hash-path.js'
 export { acquireMutex, type HeldMutex, tryAcquireMutex } from './lock/file-mutex.js'
@@ -51,9 +62,17 @@ export {
   stageId,
 } from './model.js'
 export { DEFAULT_PARAMS_FILE, flattenParams, ParamsFiles } from './params/params-files.js'
+export { createRunProgress, type RunProgressOptions } from './progress/run-progress.js'
 export { type PipelineRunRecord, RunRecords, type StageRunRecord } from './records/run-records.js'
+export { type CheckoutEntry, type CheckoutOptions, checkoutOutputs } from './run/checkout.js'
 export type { RunEvent, StageOutcome, StageState, StageStatus } from './run/events.js'
 export { type RunPipelineOptions, type RunResult, runPipeline } from './run/run-pipeline.js'
-export { type TrackingOptions, TrackingLink } from './run/tracking-link.js'
-export { type EvaluationContext, evaluateStage, type StageEvaluation, stageKey } from './state/evaluate-stage.js'
+export { TrackingLink, type TrackingOptions } from './run/tracking-link.js'
+export {
+  type EvaluationContext,
+  evaluateStage,
+  type StageEvaluation,
+  stageKey,
+} from './state/evaluate-stage.js'
 export { describeReason, type StaleReason } from './state/stale-reasons.js'
+export { type OpenWorkspaceOptions, openPipelineWorkspace, type PipelineWorkspace } from './workspace.js'

@@ -67,6 +67,8 @@ export interface StageJobResult {
   worker: string
   /** The outputs, hashed. */
   outs: ProducedOutput[]
+  /** Files the stage created without declaring them (relative to `stagedRoot`): moved into the workspace too, never cached. */
+  stray?: string[]
   /**
    * A local folder holding the outputs at their workspace-relative paths (local executor): the
    * runner caches them and moves them into place. Absent when the worker already pushed the

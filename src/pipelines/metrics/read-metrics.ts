@@ -10,7 +10,11 @@ export function parseMetricsText(text: string, file: string): Record<string, unk
   try {
     parsed = /\.ya?ml$/i.test(file) ? parseYaml(text, file) : JSON.parse(text)
   } catch (err) {
-    throw new CairnError('CAIRN_CONFIG_INVALID', `Metrics file ${file} is not valid ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}: ${(err as Error).message}`, { cause: err })
+    throw new CairnError(
+      'CAIRN_CONFIG_INVALID',
+      `Metrics file ${file} is not valid ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}: ${(err as Error).message}`,
+      { cause: err },
+    )
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new CairnError('CAIRN_CONFIG_INVALID', `Metrics file ${file} must hold an object of named values`)

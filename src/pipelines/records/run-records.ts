@@ -51,7 +51,12 @@ export interface StageRunRecord {
 export class RunRecords {
   constructor(readonly store: MetadataStore) {}
 
-  async startRun(r: Omit<PipelineRunRecord, 'host' | 'pid' | 'endTime' | 'stagesRan' | 'stagesCached' | 'stagesFailed' | 'error' | 'status'>): Promise<void> {
+  async startRun(
+    r: Omit<
+      PipelineRunRecord,
+      'host' | 'pid' | 'endTime' | 'stagesRan' | 'stagesCached' | 'stagesFailed' | 'error' | 'status'
+    >,
+  ): Promise<void> {
     await this.store.db
       .insertInto('pipeline_runs')
       .values({
@@ -79,7 +84,14 @@ export class RunRecords {
 
   async finishRun(
     runId: string,
-    r: { status: string; stagesRan: number; stagesCached: number; stagesFailed: number; error: string | null; trackingRunId: string | null },
+    r: {
+      status: string
+      stagesRan: number
+      stagesCached: number
+      stagesFailed: number
+      error: string | null
+      trackingRunId: string | null
+    },
   ): Promise<void> {
     await this.store.db
       .updateTable('pipeline_runs')
@@ -96,7 +108,20 @@ export class RunRecords {
       .execute()
   }
 
-  async startStage(r: Pick<StageRunRecord, 'stageRunId' | 'runId' | 'pipeline' | 'stage' | 'stageKey' | 'executor' | 'queuedTime' | 'status' | 'cacheHit'>): Promise<void> {
+  async startStage(
+    r: Pick<
+      StageRunRecord,
+      | 'stageRunId'
+      | 'runId'
+      | 'pipeline'
+      | 'stage'
+      | 'stageKey'
+      | 'executor'
+      | 'queuedTime'
+      | 'status'
+      | 'cacheHit'
+    >,
+  ): Promise<void> {
     await this.store.db
       .insertInto('pipeline_stage_runs')
       .values({
@@ -124,7 +149,10 @@ export class RunRecords {
       .execute()
   }
 
-  async finishStage(stageRunId: string, r: Partial<Omit<StageRunRecord, 'stageRunId' | 'runId'>>): Promise<void> {
+  async finishStage(
+    stageRunId: string,
+    r: Partial<Omit<StageRunRecord, 'stageRunId' | 'runId'>>,
+  ): Promise<void> {
     const set: Partial<PipelineStageRunsTable> = {}
     if (r.status !== undefined) set.status = r.status
     if (r.cacheHit !== undefined) set.cache_hit = r.cacheHit ? 1 : 0
@@ -140,18 +168,30 @@ export class RunRecords {
     if (r.logUri !== undefined) set.log_uri = r.logUri
     if (r.trackingRunId !== undefined) set.tracking_run_id = r.trackingRunId
     if (Object.keys(set).length === 0) return
-    await this.store.db.updateTable('pipeline_stage_runs').set(set).where('stage_run_id', '=', stageRunId).execute()
+    await this.store.db
+      .updateTable('pipeline_stage_runs')
+      .set(set)
+      .where('stage_run_id', '=', stageRunId)
+      .execute()
   }
 
   /** The newest pipeline runs first. */
   async listRuns(options: { limit?: number; pipeline?: string } = {}): Promise<PipelineRunRecord[]> {
-    let q = this.store.db.selectFrom('pipeline_runs').selectAll().orderBy('start_time', 'desc').limit(options.limit ?? 20)
+    let q = this.store.db
+      .selectFrom('pipeline_runs')
+      .selectAll()
+      .orderBy('start_time', 'desc')
+      .limit(options.limit ?? 20)
     if (options.pipeline) q = q.where('pipeline', '=', options.pipeline)
     return (await q.execute()).map(toRun)
   }
 
   async getRun(runId: string): Promise<PipelineRunRecord | undefined> {
-    const row = await this.store.db.selectFrom('pipeline_runs').selectAll().where('run_id', '=', runId).executeTakeFirst()
+    const row = await this.store.db
+      .selectFrom('pipeline_runs')
+      .selectAll()
+      .where('run_id', '=', runId)
+      .executeTakeFirst()
     return row ? toRun(row) : undefined
   }
 

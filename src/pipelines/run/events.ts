@@ -56,7 +56,15 @@ export type StageState =
 /** What a run reports while it goes. */
 export type RunEvent =
   | { type: 'run-start'; runId: string; stages: string[]; slots: number; dryRun: boolean }
-  | { type: 'stage'; id: string; state: StageState; at: number; detail?: string; attempt?: number; outcome?: StageOutcome }
+  | {
+      type: 'stage'
+      id: string
+      state: StageState
+      at: number
+      detail?: string
+      attempt?: number
+      outcome?: StageOutcome
+    }
   | { type: 'output'; id: string; text: string }
   | { type: 'warning'; message: string }
   | { type: 'run-end'; ok: boolean; durationMs: number }

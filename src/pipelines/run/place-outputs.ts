@@ -6,7 +6,11 @@ import { tempPathFor } from '../../core/index.js'
  * Move finished outputs from a staging folder into the workspace, each by rename (atomic for a
  * file; a folder replaces the old one with two renames). What was there before is replaced.
  */
-export async function placeOutputs(stagedRoot: string, workspace: string, paths: readonly string[]): Promise<void> {
+export async function placeOutputs(
+  stagedRoot: string,
+  workspace: string,
+  paths: readonly string[],
+): Promise<void> {
   for (const p of paths) await movePath(join(stagedRoot, p), join(workspace, p))
 }
 

@@ -1,27 +1,38 @@
 import { readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import {
-  CairnError,
-  hashBytes,
-  newId,
-  shortId,
-  toCairnError,
-} from '../../core/index.js'
+import { CairnError, hashBytes, newId, shortId, toCairnError } from '../../core/index.js'
 import type { ArtifactStore, MetadataStore } from '../../store/index.js'
 import { type RunCacheEntry, StageCache } from '../cache/stage-cache.js'
+import type { ProjectPipelines } from '../definition/load-pipelines.js'
 import type { JobCommand, StageExecutor, StageJob, StageJobResult } from '../executor/executor.js'
 import { LocalExecutor } from '../executor/local/local-executor.js'
 import { cleanupStaleSandboxes } from '../executor/local/sandbox.js'
-import { buildGraph, checkOutputs, type OutputIndex, selectStages, type StageGraph } from '../graph/build-graph.js'
+import {
+  buildGraph,
+  checkOutputs,
+  type OutputIndex,
+  type StageGraph,
+  selectStages,
+} from '../graph/build-graph.js'
 import { HashCache } from '../hashing/hash-cache.js'
-import type { ProjectPipelines } from '../definition/load-pipelines.js'
 import { acquireMutex, type HeldMutex } from '../lock/file-mutex.js'
 import { type LockState, readLockFile, type StageLock, updateLockFile } from '../lock/lock-file.js'
 import { numericMetrics, parseMetricsText, readStageMetrics } from '../metrics/read-metrics.js'
-import { DEFAULT_PIPELINE, type ExternalResolvers, type ResolvedExternal, type StageSpec, stageId } from '../model.js'
+import {
+  DEFAULT_PIPELINE,
+  type ExternalResolvers,
+  type ResolvedExternal,
+  type StageSpec,
+  stageId,
+} from '../model.js'
 import { flattenParams } from '../params/params-files.js'
 import { RunRecords } from '../records/run-records.js'
-import { commandFields, type EvaluationContext, evaluateStage, type StageEvaluation } from '../state/evaluate-stage.js'
+import {
+  commandFields,
+  type EvaluationContext,
+  evaluateStage,
+  type StageEvaluation,
+} from '../state/evaluate-stage.js'
 import type { StaleReason } from '../state/stale-reasons.js'
 import type { RunEvent, StageOutcome, StageState, StageStatus } from './events.js'
 import { placeOutputs } from './place-outputs.js'
@@ -135,7 +146,9 @@ class PipelineRun {
     this.emit = options.onEvent ?? (() => {})
     if (options.signal) {
       if (options.signal.aborted) this.controller.abort(options.signal.reason)
-      options.signal.addEventListener('abort', () => this.controller.abort(options.signal?.reason), { once: true })
+      options.signal.addEventListener('abort', () => this.controller.abort(options.signal?.reason), {
+        once: true,
+      })
     }
     const all = [...options.project.pipelines.values()]
     this.outputs = checkOutputs(all)
@@ -151,10 +164,16 @@ class PipelineRun {
     } else stages = all.flatMap((p) => [...p.stages.values()])
     this.graph = buildGraph(
       stages,
-      options.pipeline ? `Pipeline '${options.pipeline}'` : all.length === 1 ? `Pipeline '${all[0]?.name}'` : 'The project',
+      options.pipeline
+        ? `Pipeline '${options.pipeline}'`
+        : all.length === 1
+          ? `Pipeline '${all[0]?.name}'`
+          : 'The project',
     )
     const targets = (options.targets ?? []).map((t) =>
-      options.pipeline && options.pipeline !== DEFAULT_PIPELINE && !t.includes(':') ? `${options.pipeline}:${t}` : t,
+      options.pipeline && options.pipeline !== DEFAULT_PIPELINE && !t.includes(':')
+        ? `${options.pipeline}:${t}`
+        : t,
     )
     this.selected = selectStages(this.graph, targets, options)
     if (options.tracking) this.tracking = new TrackingLink(options.tracking)
@@ -167,7 +186,11 @@ class PipelineRun {
     if (this.opts.artifacts) this.cache = new StageCache(this.opts.artifacts)
     if (this.opts.executor) this.executor = this.opts.executor
     else {
-      this.executor = new LocalExecutor({ stateDir: this.stateDir, hashCache: this.hashCache, ...(this.opts.jobs ? { slots: this.opts.jobs } : {}) })
+      this.executor = new LocalExecutor({
+        stateDir: this.stateDir,
+        hashCache: this.hashCache,
+        ...(this.opts.jobs ? { slots: this.opts.jobs } : {}),
+      })
       this.ownsExecutor = true
     }
     this.slots = new Semaphore(this.executor.slots)
@@ -177,13 +200,20 @@ class PipelineRun {
       const ups = (this.graph.upstream.get(id) ?? []).filter((u) => picked.has(u))
       this.nodes.set(id, { id, stage, waiting: ups.length, changed: false })
     }
-    this.emit({ type: 'run-start', runId: this.runId, stages: this.selected, slots: this.executor.slots, dryRun: this.opts.dryRun === true })
+    this.emit({
+      type: 'run-start',
+      runId: this.runId,
+      stages: this.selected,
+      slots: this.executor.slots,
+      dryRun: this.opts.dryRun === true,
+    })
     try {
       for (const node of this.nodes.values()) if (node.waiting === 0) this.launch(node)
       while (this.pending.size > 0) await Promise.race(this.pending)
       await Promise.allSettled([...this.background])
       for (const node of this.nodes.values()) {
-        if (!node.outcome) this.finish(node, this.outcome(node, this.controller.signal.aborted ? 'cancelled' : 'not-run', []))
+        if (!node.outcome)
+          this.finish(node, this.outcome(node, this.controller.signal.aborted ? 'cancelled' : 'not-run', []))
       }
     } finally {
       if (this.ownsExecutor) await this.executor.close()
@@ -192,7 +222,10 @@ class PipelineRun {
     const stages = this.selected.map((id) => this.nodes.get(id)?.outcome as StageOutcome)
     const ok = stages.every((s) => !['failed', 'blocked', 'not-run', 'cancelled'].includes(s.status))
     let trackingRunId: string | undefined
-    if (this.tracking?.started) trackingRunId = await this.finishTracking(ok).catch((err) => this.warn(`tracking: ${(err as Error).message}`))
+    if (this.tracking?.started)
+      trackingRunId = await this.finishTracking(ok).catch((err) =>
+        this.warn(`tracking: ${(err as Error).message}`),
+      )
     if (this.recordedRun) {
       const records = await this.records()
       await records
@@ -210,7 +243,8 @@ class PipelineRun {
     this.emit({ type: 'run-end', ok, durationMs })
     const result: RunResult = { runId: this.runId, ok, stages, durationMs }
     if (this.firstError) result.error = this.firstError
-    else if (!ok && this.controller.signal.aborted) result.error = new CairnError('CAIRN_CANCELLED', 'The run was cancelled')
+    else if (!ok && this.controller.signal.aborted)
+      result.error = new CairnError('CAIRN_CANCELLED', 'The run was cancelled')
     if (trackingRunId) result.trackingRunId = trackingRunId
     return result
   }
@@ -233,8 +267,19 @@ class PipelineRun {
     if (node.outcome) return
     node.outcome = outcome
     this.stateEvent(node, outcome.status, { outcome })
-    const okForDownstream = ['up-to-date', 'ran', 'restored', 'frozen', 'would-run', 'would-restore'].includes(outcome.status)
-    node.changed = outcome.status === 'ran' || outcome.status === 'restored' || outcome.status === 'would-run' || outcome.status === 'would-restore'
+    const okForDownstream = [
+      'up-to-date',
+      'ran',
+      'restored',
+      'frozen',
+      'would-run',
+      'would-restore',
+    ].includes(outcome.status)
+    node.changed =
+      outcome.status === 'ran' ||
+      outcome.status === 'restored' ||
+      outcome.status === 'would-run' ||
+      outcome.status === 'would-restore'
     for (const d of this.graph.downstream.get(node.id) ?? []) {
       const dn = this.nodes.get(d)
       if (!dn || dn.outcome) continue
@@ -251,15 +296,27 @@ class PipelineRun {
     if (node.outcome) return
     this.finish(node, {
       ...this.outcome(node, 'blocked', []),
-      error: new CairnError('CAIRN_STAGE_FAILED', `Stage '${node.id}' did not run: upstream stage '${because}' failed`),
+      error: new CairnError(
+        'CAIRN_STAGE_FAILED',
+        `Stage '${node.id}' did not run: upstream stage '${because}' failed`,
+      ),
     })
   }
 
-  outcome(node: Node, status: StageStatus, reasons: StaleReason[], extra: Partial<StageOutcome> = {}): StageOutcome {
+  outcome(
+    node: Node,
+    status: StageStatus,
+    reasons: StaleReason[],
+    extra: Partial<StageOutcome> = {},
+  ): StageOutcome {
     return { id: node.id, pipeline: node.stage.pipeline, stage: node.stage.name, status, reasons, ...extra }
   }
 
-  stateEvent(node: Node, state: StageState, extra: { detail?: string; attempt?: number; outcome?: StageOutcome } = {}): void {
+  stateEvent(
+    node: Node,
+    state: StageState,
+    extra: { detail?: string; attempt?: number; outcome?: StageOutcome } = {},
+  ): void {
     this.emit({ type: 'stage', id: node.id, state, at: Date.now(), ...extra })
   }
 
@@ -271,7 +328,10 @@ class PipelineRun {
   fail(node: Node, error: CairnError, reasons: StaleReason[], extra: Partial<StageOutcome> = {}): void {
     this.firstError ??= error
     if (!this.opts.keepGoing) this.stopScheduling = true
-    this.finish(node, { ...this.outcome(node, error.code === 'CAIRN_CANCELLED' ? 'cancelled' : 'failed', reasons, extra), error })
+    this.finish(node, {
+      ...this.outcome(node, error.code === 'CAIRN_CANCELLED' ? 'cancelled' : 'failed', reasons, extra),
+      error,
+    })
   }
 
   evalContext(): EvaluationContext {
@@ -308,13 +368,21 @@ class PipelineRun {
     }
     if (this.opts.dryRun) {
       for (const u of upstreamChanged) reasons.push({ kind: 'upstream', stage: u })
-      const cached = !this.opts.force && ev.key && upstreamChanged.length === 0 && (await this.findCached(stage, ev.key))
-      this.finish(node, this.outcome(node, cached ? 'would-restore' : 'would-run', reasons, ev.key ? { key: ev.key } : {}))
+      const cached =
+        !this.opts.force && ev.key && upstreamChanged.length === 0 && (await this.findCached(stage, ev.key))
+      this.finish(
+        node,
+        this.outcome(node, cached ? 'would-restore' : 'would-run', reasons, ev.key ? { key: ev.key } : {}),
+      )
       return
     }
     this.checkInputs(node, ev)
 
-    const stageMutex = await this.acquire(node, join(this.stateDir, 'locks', `stage-${hashBytes(`${this.root}\0${node.id}`).slice(0, 24)}.lock`), `running stage ${node.id} in ${this.root}`)
+    const stageMutex = await this.acquire(
+      node,
+      join(this.stateDir, 'locks', `stage-${hashBytes(`${this.root}\0${node.id}`).slice(0, 24)}.lock`),
+      `running stage ${node.id} in ${this.root}`,
+    )
     try {
       if (stageMutex.waited) {
         // another process ran it meanwhile: look again
@@ -329,7 +397,11 @@ class PipelineRun {
       }
       const key = ev.key as string
       if (!this.opts.force && (await this.tryRestore(node, ev, reasons))) return
-      const keyMutex = await this.acquire(node, join(this.stateDir, 'locks', 'keys', `${key.slice(0, 32)}.lock`), `computing ${key.slice(0, 12)}`)
+      const keyMutex = await this.acquire(
+        node,
+        join(this.stateDir, 'locks', 'keys', `${key.slice(0, 32)}.lock`),
+        `computing ${key.slice(0, 12)}`,
+      )
       try {
         if (keyMutex.waited && !this.opts.force && (await this.tryRestore(node, ev, reasons))) return
         await this.runStage(node, ev, reasons)
@@ -350,14 +422,20 @@ class PipelineRun {
           `Stage '${node.id}' depends on '${d.path}', which does not exist${producer ? ` (stage '${stageId(producer)}' writes it)` : ' and no stage writes it'}`,
           {
             details: { stage: node.id, path: d.path },
-            hint: producer ? `Run '${stageId(producer)}' first: cairn run ${producer.pipeline === DEFAULT_PIPELINE ? '' : `${producer.pipeline} `}${producer.name}` : `Create '${d.path}' or fix the path in the stage's deps`,
+            hint: producer
+              ? `Run '${stageId(producer)}' first: cairn run ${producer.pipeline === DEFAULT_PIPELINE ? '' : `${producer.pipeline} `}${producer.name}`
+              : `Create '${d.path}' or fix the path in the stage's deps`,
           },
         )
       }
       if (d.kind === 'external' && !d.resolved) {
-        throw new CairnError('CAIRN_DEPENDENCY_MISSING', `Stage '${node.id}' depends on ${d.uri}, which cannot be resolved: ${d.error}`, {
-          details: { stage: node.id, uri: d.uri },
-        })
+        throw new CairnError(
+          'CAIRN_DEPENDENCY_MISSING',
+          `Stage '${node.id}' depends on ${d.uri}, which cannot be resolved: ${d.error}`,
+          {
+            details: { stage: node.id, uri: d.uri },
+          },
+        )
       }
     }
     const p = ev.missingParams[0]
@@ -365,7 +443,10 @@ class PipelineRun {
       throw new CairnError(
         'CAIRN_PARAM_UNDEFINED',
         `Stage '${node.id}' reads param '${p.key ?? '(whole file)'}' from ${p.file}, which ${this.opts.project.params.read(p.file) === undefined ? 'does not exist' : 'does not define it'}`,
-        { details: { stage: node.id, file: p.file, key: p.key }, hint: `Add ${p.key ?? 'the file'} to ${p.file}, or remove it from the stage's params` },
+        {
+          details: { stage: node.id, file: p.file, key: p.key },
+          hint: `Add ${p.key ?? 'the file'} to ${p.file}, or remove it from the stage's params`,
+        },
       )
     }
   }
@@ -379,7 +460,9 @@ class PipelineRun {
       onWait: (owner) => {
         waited = true
         this.stateEvent(node, 'waiting', {
-          detail: owner ? `held by process ${owner.pid}${owner.purpose ? ` (${owner.purpose})` : ''}` : 'held by another process',
+          detail: owner
+            ? `held by process ${owner.pid}${owner.purpose ? ` (${owner.purpose})` : ''}`
+            : 'held by another process',
         })
       },
     })
@@ -395,7 +478,9 @@ class PipelineRun {
 
   async findCached(stage: StageSpec, key: string): Promise<RunCacheEntry | undefined> {
     if (!this.cache || stage.outs.some((o) => !o.cache)) return undefined
-    const entry = await this.cache.getRun(key).catch((err) => this.warn(`cache lookup failed: ${(err as Error).message}`))
+    const entry = await this.cache
+      .getRun(key)
+      .catch((err) => this.warn(`cache lookup failed: ${(err as Error).message}`))
     if (!entry) return undefined
     const want = new Set(stage.outs.map((o) => o.path))
     if (entry.outs.length !== want.size || entry.outs.some((o) => !want.has(o.path))) return undefined
@@ -419,7 +504,9 @@ class PipelineRun {
       }
       await placeOutputs(staging, this.root, toPlace)
     } catch (err) {
-      this.warn(`Could not restore '${node.id}' from the cache (${(err as Error).message}); running it instead`)
+      this.warn(
+        `Could not restore '${node.id}' from the cache (${(err as Error).message}); running it instead`,
+      )
       await rm(staging, { recursive: true, force: true })
       return false
     }
@@ -433,9 +520,22 @@ class PipelineRun {
     }))
     const entryLock = buildLockEntry(node.stage, ev, key, lockOuts)
     this.setLock(node.stage, entryLock)
-    await updateLockFile(this.root, this.stateDir, node.stage.pipeline, node.stage.name, entryLock, this.pipelineOrder(node.stage.pipeline))
+    await updateLockFile(
+      this.root,
+      this.stateDir,
+      node.stage.pipeline,
+      node.stage.name,
+      entryLock,
+      this.pipelineOrder(node.stage.pipeline),
+    )
     const stageRunId = newId()
-    const outcome = this.outcome(node, 'restored', reasons, { key, stageRunId, durationMs: ended - started, startedAt: started, endedAt: ended })
+    const outcome = this.outcome(node, 'restored', reasons, {
+      key,
+      stageRunId,
+      durationMs: ended - started,
+      startedAt: started,
+      endedAt: ended,
+    })
     this.finish(node, outcome)
     this.recordStage(node, stageRunId, key, started, {
       status: 'cached',
@@ -461,12 +561,18 @@ class PipelineRun {
     const recording = this.recordStage(node, stageRunId, key, queuedAt, undefined)
     let trackingRunId: string | undefined
     const declaredParams: Record<string, unknown> = {}
-    for (const values of Object.values(ev.params)) for (const [k, v] of Object.entries(values)) setNested(declaredParams, k, v)
+    for (const values of Object.values(ev.params))
+      for (const [k, v] of Object.entries(values)) setNested(declaredParams, k, v)
     if (this.tracking) {
       trackingRunId = await this.tracking
         .startStage(
           node.id,
-          { 'cairn.pipeline': stage.pipeline, 'cairn.stage': stage.name, 'cairn.stage_key': key, 'cairn.pipeline_run_id': this.runId },
+          {
+            'cairn.pipeline': stage.pipeline,
+            'cairn.stage': stage.name,
+            'cairn.stage_key': key,
+            'cairn.pipeline_run_id': this.runId,
+          },
           Object.fromEntries(Object.values(ev.params).flatMap((v) => Object.entries(flattenParams(v)))),
         )
         .catch((err) => this.warn(`tracking: ${(err as Error).message}`))
@@ -483,7 +589,9 @@ class PipelineRun {
       command: jobCommand(stage),
       wdir: stage.wdir,
       deps: ev.deps.flatMap((d) =>
-        d.kind === 'path' && d.hash ? [{ path: d.path, hash: d.hash.hash, size: d.hash.size, isDir: d.hash.isDir }] : [],
+        d.kind === 'path' && d.hash
+          ? [{ path: d.path, hash: d.hash.hash, size: d.hash.size, isDir: d.hash.isDir }]
+          : [],
       ),
       outs: stage.outs.map((o) => ({ path: o.path, cache: o.cache, persist: o.persist, role: o.role })),
       params: declaredParams,
@@ -517,20 +625,42 @@ class PipelineRun {
         )
       } catch (err) {
         const e = toCairnError(err, 'CAIRN_STAGE_FAILED')
-        result = { ok: false, error: { code: e.code, message: e.message }, startedAt: Date.now(), endedAt: Date.now(), logTail: '', worker: executor.name, outs: [] }
+        result = {
+          ok: false,
+          error: { code: e.code, message: e.message },
+          startedAt: Date.now(),
+          endedAt: Date.now(),
+          logTail: '',
+          worker: executor.name,
+          outs: [],
+        }
       } finally {
         this.slots.release()
       }
-      if (result.ok || attempt > retries || this.controller.signal.aborted || result.error?.code === 'CAIRN_CANCELLED') break
+      if (
+        result.ok ||
+        attempt > retries ||
+        this.controller.signal.aborted ||
+        result.error?.code === 'CAIRN_CANCELLED'
+      )
+        break
       const delay = Math.round(stage.retryDelayMs * 2 ** (attempt - 1) * (0.8 + Math.random() * 0.4))
-      this.stateEvent(node, 'retrying', { attempt, detail: `${result.error?.message.split('\n')[0]}; retry in ${delay} ms` })
+      this.stateEvent(node, 'retrying', {
+        attempt,
+        detail: `${result.error?.message.split('\n')[0]}; retry in ${delay} ms`,
+      })
       await sleep(delay, this.controller.signal)
     }
     const started = firstStart ?? result?.startedAt ?? queuedAt
     if (!result?.ok) {
       const error = result?.error
         ? new CairnError(result.error.code, result.error.message, {
-            details: { stage: node.id, attempts: attempt, exitCode: result.exitCode ?? null, log: result.logFile },
+            details: {
+              stage: node.id,
+              attempts: attempt,
+              exitCode: result.exitCode ?? null,
+              log: result.logFile,
+            },
             ...(result.error.hint ? { hint: result.error.hint } : {}),
           })
         : new CairnError('CAIRN_CANCELLED', `Stage '${node.id}' was cancelled`)
@@ -545,7 +675,10 @@ class PipelineRun {
         ...(trackingRunId ? { trackingRunId } : {}),
         ...(result?.logFile ? { logFile: result.logFile } : {}),
       })
-      if (trackingRunId) await this.tracking?.end(trackingRunId, error.code === 'CAIRN_CANCELLED' ? 'killed' : false).catch(() => {})
+      if (trackingRunId)
+        await this.tracking
+          ?.end(trackingRunId, error.code === 'CAIRN_CANCELLED' ? 'killed' : false)
+          .catch(() => {})
       await recording
       this.recordStageEnd(stageRunId, result, {
         status: error.code === 'CAIRN_CANCELLED' ? 'cancelled' : 'failed',
@@ -573,27 +706,65 @@ class PipelineRun {
               version: 1,
               key,
               stage: node.id,
-              outs: outs.map((o) => ({ path: o.path, hash: o.hash, size: o.size, isDir: o.isDir, ...(o.nfiles !== undefined ? { nfiles: o.nfiles } : {}), ...(o.exec ? { exec: true } : {}) })),
+              outs: outs.map((o) => ({
+                path: o.path,
+                hash: o.hash,
+                size: o.size,
+                isDir: o.isDir,
+                ...(o.nfiles !== undefined ? { nfiles: o.nfiles } : {}),
+                ...(o.exec ? { exec: true } : {}),
+              })),
               createdAt: Date.now(),
             })
           }
         }
-        await placeOutputs(result.stagedRoot, this.root, outs.map((o) => o.path))
+        await placeOutputs(
+          result.stagedRoot,
+          this.root,
+          outs.map((o) => o.path),
+        )
+        const stray = (result.stray ?? []).filter(
+          (p) => this.outputs.producersOf(p).length === 0 && !p.startsWith('.cairn'),
+        )
+        await placeOutputs(result.stagedRoot, this.root, stray)
         await executor.discard(result)
       } else {
         // a remote worker pushed the outputs to the cache
         const staging = join(this.stateDir, 'tmp', `rs-${process.pid}-${shortId(6)}`)
-        if (!this.cache) throw new CairnError('CAIRN_STAGE_FAILED', 'A remote executor needs an artifact store to bring outputs back')
+        if (!this.cache)
+          throw new CairnError(
+            'CAIRN_STAGE_FAILED',
+            'A remote executor needs an artifact store to bring outputs back',
+          )
         for (const o of outs) await this.cache.restoreOutput(o, join(staging, o.path), this.hashCache)
-        await placeOutputs(staging, this.root, outs.map((o) => o.path))
+        await placeOutputs(
+          staging,
+          this.root,
+          outs.map((o) => o.path),
+        )
         await rm(staging, { recursive: true, force: true })
       }
     } catch (err) {
       if (result.stagedRoot) await executor.discard(result).catch(() => {})
       const e = toCairnError(err, 'CAIRN_STAGE_FAILED')
-      this.fail(node, new CairnError(e.code, `Stage '${node.id}' succeeded but its outputs could not be stored: ${e.message}`, { cause: err }), reasons, { key, stageRunId })
+      this.fail(
+        node,
+        new CairnError(
+          e.code,
+          `Stage '${node.id}' succeeded but its outputs could not be stored: ${e.message}`,
+          { cause: err },
+        ),
+        reasons,
+        { key, stageRunId },
+      )
       await recording
-      this.recordStageEnd(stageRunId, result, { status: 'failed', attempts: attempt, startTime: started, errorCode: e.code, error: e.message })
+      this.recordStageEnd(stageRunId, result, {
+        status: 'failed',
+        attempts: attempt,
+        startTime: started,
+        errorCode: e.code,
+        error: e.message,
+      })
       return
     }
     const lockOuts = outs.map((o) => ({
@@ -618,7 +789,14 @@ class PipelineRun {
         ...(result.logFile ? { logFile: result.logFile } : {}),
       }),
     )
-    await updateLockFile(this.root, this.stateDir, stage.pipeline, stage.name, entry, this.pipelineOrder(stage.pipeline))
+    await updateLockFile(
+      this.root,
+      this.stateDir,
+      stage.pipeline,
+      stage.name,
+      entry,
+      this.pipelineOrder(stage.pipeline),
+    )
     if (trackingRunId && this.tracking) {
       const link = this.tracking
       const metrics: Record<string, number> = {}
@@ -634,17 +812,28 @@ class PipelineRun {
       this.track(link.logMetrics(trackingRunId, metrics).then(() => link.end(trackingRunId as string, true)))
     }
     await recording
-    this.recordStageEnd(stageRunId, result, { status: 'succeeded', attempts: attempt, startTime: started, trackingRunId: trackingRunId ?? null })
+    this.recordStageEnd(stageRunId, result, {
+      status: 'succeeded',
+      attempts: attempt,
+      startTime: started,
+      trackingRunId: trackingRunId ?? null,
+    })
   }
 
   #local: LocalExecutor | undefined
   localFallback(): StageExecutor {
-    this.#local ??= new LocalExecutor({ stateDir: this.stateDir, hashCache: this.hashCache, slots: this.executor.slots })
+    this.#local ??= new LocalExecutor({
+      stateDir: this.stateDir,
+      hashCache: this.hashCache,
+      slots: this.executor.slots,
+    })
     return this.#local
   }
 
   track(p: Promise<unknown>): void {
-    const q = p.catch((err) => this.warn(`tracking: ${(err as Error).message}`)).finally(() => this.background.delete(q))
+    const q = p
+      .catch((err) => this.warn(`tracking: ${(err as Error).message}`))
+      .finally(() => this.background.delete(q))
     this.background.add(q)
   }
 
@@ -657,7 +846,9 @@ class PipelineRun {
       await records.startRun({
         runId: this.runId,
         project: this.opts.projectName ?? this.root.split('/').pop() ?? 'cairn',
-        pipeline: this.opts.pipeline ?? [...new Set(this.selected.map((id) => this.graph.stages.get(id)?.pipeline))].join(','),
+        pipeline:
+          this.opts.pipeline ??
+          [...new Set(this.selected.map((id) => this.graph.stages.get(id)?.pipeline))].join(','),
         workspace: this.root,
         trigger: this.opts.trigger ?? 'api',
         experimentId: this.opts.experimentId ?? null,
@@ -673,7 +864,9 @@ class PipelineRun {
       })
       this.recordedRun = true
       return records
-    })().catch((err) => this.warn(`could not record the run in the metadata store: ${(err as Error).message}`))
+    })().catch((err) =>
+      this.warn(`could not record the run in the metadata store: ${(err as Error).message}`),
+    )
     return this.recordsP
   }
   recordsP: Promise<RunRecords | undefined> | undefined
@@ -709,7 +902,11 @@ class PipelineRun {
     return p
   }
 
-  recordStageEnd(stageRunId: string, result: StageJobResult | undefined, fields: Parameters<RunRecords['finishStage']>[1]): void {
+  recordStageEnd(
+    stageRunId: string,
+    result: StageJobResult | undefined,
+    fields: Parameters<RunRecords['finishStage']>[1],
+  ): void {
     const p = (async () => {
       const records = await this.records()
       if (!records) return
@@ -772,7 +969,11 @@ function buildLockEntry(
             size: d.hash?.size ?? 0,
             ...(d.hash?.isDir ? { nfiles: d.hash.nfiles ?? 0, isdir: true } : {}),
           }
-        : { uri: d.uri, hash: d.resolved?.hash ?? '', ...(d.resolved?.version ? { version: d.resolved.version } : {}) },
+        : {
+            uri: d.uri,
+            hash: d.resolved?.hash ?? '',
+            ...(d.resolved?.version ? { version: d.resolved.version } : {}),
+          },
     ),
     params: ev.params,
     outs,

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { createWriteStream, existsSync, type WriteStream } from 'node:fs'
 import { lstat, mkdir, rm, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
-import { availableParallelism, hostname } from 'node:os'
+import { availableParallelism, constants, hostname } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { ErrorCode } from '../../../core/index.js'
@@ -108,7 +108,9 @@ export class LocalExecutor implements StageExecutor {
       )
     }
     if (exit.code !== 0) {
-      const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`
+      const how = exit.signal
+        ? `was killed by ${exit.signal}`
+        : `exited with code ${exit.code}${signalName(exit.code)}`
       const last = lastLines(tail.text(), 3)
       return fail(
         'CAIRN_STAGE_FAILED',
@@ -134,9 +136,11 @@ export class LocalExecutor implements StageExecutor {
       outs.push({ path: o.path, ...h })
     }
     await closeLog(log)
+    const stray = await sandbox.strays()
     this.#sandboxes.set(sandbox.dir, sandbox)
     return {
       ok: true,
+      stray,
       startedAt,
       endedAt: Date.now(),
       logTail: tail.text(),
@@ -300,6 +304,13 @@ export class LocalExecutor implements StageExecutor {
     for (const s of this.#sandboxes.values()) await s.dispose()
     this.#sandboxes.clear()
   }
+}
+
+/** Shells report a child killed by signal N as exit code 128 + N. */
+function signalName(code: number | null): string {
+  if (code === null || code <= 128) return ''
+  const name = Object.entries(constants.signals).find(([, n]) => n === code - 128)?.[0]
+  return name ? ` (killed by ${name})` : ''
 }
 
 function label(job: StageJob): string {

@@ -12,6 +12,11 @@ export interface Sandbox {
   cwd: string
   /** Note the stage process, so a later run can stop it if this runner dies. */
   noteProcess(pid: number): Promise<void>
+  /**
+   * Files and folders the stage created that it did not declare (a log, a scratch folder):
+   * new entries in the sandbox's own folders, outputs excluded.
+   */
+  strays(): Promise<string[]>
   dispose(): Promise<void>
 }
 
@@ -62,6 +67,18 @@ export async function createSandbox(
           childStart: processStart(pid),
         }),
       )
+    },
+    async strays() {
+      const found: string[] = []
+      for (const d of ['', ...realDirs]) {
+        const entries = await readdir(d ? join(dir, d) : dir, { withFileTypes: true }).catch(() => [])
+        for (const e of entries) {
+          const p = d ? `${d}/${e.name}` : e.name
+          if (e.isSymbolicLink() || realDirs.has(p) || outs.has(p)) continue
+          found.push(p)
+        }
+      }
+      return found
     },
     async dispose() {
       await rm(dir, { recursive: true, force: true })

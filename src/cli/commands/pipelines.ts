@@ -1,0 +1,356 @@
+import { type Command, InvalidArgumentError } from 'commander'
+import pc from 'picocolors'
+import type { PipelineWorkspace, RunResult, StageOutcome } from '../../pipelines/index.js'
+import { formatCell, printJson, printRows } from '../output.js'
+import type { CommandRegistrar } from '../program.js'
+
+interface GlobalFlags {
+  trackingUri?: string
+  artifactsUri?: string
+}
+
+/** Parse a positive integer option. */
+export function positiveInt(value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive whole number')
+  return n
+}
+
+/** Open the project's pipeline workspace with the global store options (pipelines load lazily). */
+export async function openWorkspace(cmd: Command): Promise<PipelineWorkspace> {
+  const g = cmd.optsWithGlobals<GlobalFlags>()
+  const { openPipelineWorkspace } = await import('../../pipelines/index.js')
+  return openPipelineWorkspace({
+    ...(g.trackingUri ? { trackingUri: g.trackingUri } : {}),
+    ...(g.artifactsUri ? { artifactsUri: g.artifactsUri } : {}),
+  })
+}
+
+/** Split `[pipeline] [stage...]` arguments: the first is a pipeline when one has that name. */
+export function splitTargets(
+  ws: PipelineWorkspace,
+  args: string[],
+): { pipeline?: string; targets: string[] } {
+  const [first, ...rest] = args
+  if (first !== undefined && ws.project.pipelines.has(first)) return { pipeline: first, targets: rest }
+  return { targets: args }
+}
+
+interface RunFlags {
+  force?: boolean
+  dryRun?: boolean
+  jobs?: number
+  single?: boolean
+  downstream?: boolean
+  keepGoing?: boolean
+  retries?: number
+  verbose?: boolean
+  json?: boolean
+  track?: boolean
+  experiment?: string
+  progress: boolean
+}
+
+async function runCommand(args: string[], flags: RunFlags, cmd: Command): Promise<void> {
+  const ws = await openWorkspace(cmd)
+  try {
+    const { createRunProgress, describeReason, runPipeline } = await import('../../pipelines/index.js')
+    const { pipeline, targets } = splitTargets(ws, args)
+    const progress =
+      flags.progress && !flags.json && !flags.dryRun
+        ? createRunProgress({ verbose: flags.verbose === true })
+        : undefined
+    const controller = new AbortController()
+    const onSigint = () => controller.abort(new Error('interrupted'))
+    process.once('SIGINT', onSigint)
+    process.once('SIGTERM', onSigint)
+    let result: RunResult
+    try {
+      const tracking = flags.track || flags.experiment ? await ws.tracking() : undefined
+      result = await runPipeline({
+        project: ws.project,
+        stateDir: ws.stateDir,
+        ...(pipeline ? { pipeline } : {}),
+        targets,
+        force: flags.force === true,
+        dryRun: flags.dryRun === true,
+        single: flags.single === true,
+        downstream: flags.downstream === true,
+        keepGoing: flags.keepGoing === true,
+        ...(flags.jobs ? { jobs: flags.jobs } : {}),
+        ...(flags.retries !== undefined ? { retries: flags.retries } : {}),
+        artifacts: ws.artifacts(),
+        metadata: async () => {
+          const m = await ws.metadata()
+          if (!m)
+            throw new Error('the tracking URI is a server; stage runs are recorded only in a metadata store')
+          return m
+        },
+        ...(tracking
+          ? { tracking: { client: tracking, experiment: flags.experiment ?? ws.config.name } }
+          : {}),
+        resolvers: ws.resolvers(),
+        projectName: ws.config.name,
+        trigger: 'run',
+        signal: controller.signal,
+        ...(progress ? { onEvent: progress.onEvent } : {}),
+      })
+    } finally {
+      progress?.stop()
+      process.off('SIGINT', onSigint)
+      process.off('SIGTERM', onSigint)
+    }
+    if (flags.json) printJson(resultJson(result))
+    else printSummary(result, flags.dryRun === true, describeReason)
+    if (!result.ok) {
+      if (result.error) throw result.error
+      process.exitCode = 1
+    }
+  } finally {
+    await ws.close()
+  }
+}
+
+function resultJson(r: RunResult): unknown {
+  return {
+    runId: r.runId,
+    ok: r.ok,
+    durationMs: r.durationMs,
+    ...(r.trackingRunId ? { trackingRunId: r.trackingRunId } : {}),
+    stages: r.stages.map(stageJson),
+    ...(r.error ? { error: r.error.toJSON() } : {}),
+  }
+}
+
+function stageJson(s: StageOutcome): unknown {
+  return {
+    id: s.id,
+    pipeline: s.pipeline,
+    stage: s.stage,
+    status: s.status,
+    reasons: s.reasons,
+    ...(s.key ? { key: s.key } : {}),
+    ...(s.durationMs !== undefined ? { durationMs: s.durationMs } : {}),
+    ...(s.attempts !== undefined ? { attempts: s.attempts } : {}),
+    ...(s.stageRunId ? { stageRunId: s.stageRunId } : {}),
+    ...(s.trackingRunId ? { trackingRunId: s.trackingRunId } : {}),
+    ...(s.logFile ? { logFile: s.logFile } : {}),
+    ...(s.error ? { error: s.error.toJSON() } : {}),
+  }
+}
+
+function printSummary(
+  r: RunResult,
+  dryRun: boolean,
+  describeReason: (r: StageOutcome['reasons'][number]) => string,
+): void {
+  const count = (status: string) => r.stages.filter((s) => s.status === status).length
+  const ran = count('ran')
+  const restored = count('restored')
+  const fresh = count('up-to-date')
+  if (dryRun) {
+    const will = r.stages.filter((s) => s.status === 'would-run' || s.status === 'would-restore')
+    if (will.length === 0) process.stdout.write('Everything is up to date; nothing would run.\n')
+    else {
+      printRows(will, [
+        { header: 'Stage', value: (s) => s.id },
+        { header: 'Would', value: (s) => (s.status === 'would-restore' ? 'restore from cache' : 'run') },
+        { header: 'Because', value: (s) => s.reasons.map(describeReason).join('; ') },
+      ])
+    }
+    return
+  }
+  for (const s of r.stages.filter((x) => x.status === 'failed' && x.error)) {
+    const tail = (s.error?.details?.log as string | undefined) ?? s.logFile
+    process.stderr.write(
+      `${pc.red('✗')} ${s.id}: ${s.error?.message}\n${tail ? pc.dim(`  log: ${tail}\n`) : ''}`,
+    )
+  }
+  const parts = [
+    ran ? `${ran} ran` : '',
+    restored ? `${restored} restored from cache` : '',
+    fresh ? `${fresh} up to date` : '',
+    count('failed') ? pc.red(`${count('failed')} failed`) : '',
+    count('blocked') + count('not-run') ? `${count('blocked') + count('not-run')} not run` : '',
+    count('frozen') ? `${count('frozen')} frozen` : '',
+  ].filter(Boolean)
+  const head = r.ok ? (ran + restored === 0 ? 'Up to date' : pc.green('Done')) : pc.red('Failed')
+  process.stdout.write(
+    `${head}: ${parts.join(', ') || 'no stages'} in ${formatCell(r.durationMs / 1000)} s\n`,
+  )
+}
+
+async function statusCommand(args: string[], flags: { json?: boolean }, cmd: Command): Promise<void> {
+  const ws = await openWorkspace(cmd)
+  try {
+    const { runPipeline, describeReason } = await import('../../pipelines/index.js')
+    const { pipeline, targets } = splitTargets(ws, args)
+    const result = await runPipeline({
+      project: ws.project,
+      stateDir: ws.stateDir,
+      ...(pipeline ? { pipeline } : {}),
+      targets,
+      dryRun: true,
+      artifacts: ws.artifacts(),
+      resolvers: ws.resolvers(),
+    })
+    const rows = result.stages.map((s) => ({
+      stage: s.id,
+      state:
+        s.status === 'up-to-date'
+          ? 'up to date'
+          : s.status === 'would-restore'
+            ? 'stale (in cache)'
+            : s.status === 'would-run'
+              ? 'stale'
+              : s.status,
+      reasons: s.reasons.map(describeReason),
+      status: s.status,
+    }))
+    if (flags.json) {
+      printJson(
+        result.stages.map((s) => ({
+          id: s.id,
+          pipeline: s.pipeline,
+          stage: s.stage,
+          status: s.status,
+          reasons: s.reasons,
+          reasonText: s.reasons.map(describeReason),
+        })),
+      )
+      return
+    }
+    if (rows.length > 0 && rows.every((r) => r.status === 'up-to-date' || r.status === 'frozen')) {
+      process.stdout.write('Everything is up to date.\n')
+      return
+    }
+    for (const r of rows) {
+      const mark =
+        r.status === 'up-to-date' ? pc.green('✓') : r.status === 'frozen' ? pc.blue('*') : pc.yellow('✗')
+      process.stdout.write(
+        `${mark} ${pc.bold(r.stage)}  ${r.state === 'up to date' ? pc.dim(r.state) : pc.yellow(r.state)}\n`,
+      )
+      for (const reason of r.reasons) process.stdout.write(`    ${reason}\n`)
+    }
+    if (result.error) throw result.error
+  } finally {
+    await ws.close()
+  }
+}
+
+async function dagCommand(
+  args: string[],
+  flags: { mermaid?: boolean; dot?: boolean; json?: boolean },
+  cmd: Command,
+): Promise<void> {
+  const ws = await openWorkspace(cmd)
+  try {
+    const { buildGraph, pipelineGraph, drawDag, mermaidDag, dotDag } = await import(
+      '../../pipelines/index.js'
+    )
+    const name = args[0]
+    const pipelines = name ? [ws.project.pipelines.get(name)] : [...ws.project.pipelines.values()]
+    if (name && !pipelines[0]) {
+      const { CairnError } = await import('../../core/index.js')
+      throw new CairnError('CAIRN_PIPELINE_NOT_FOUND', `No pipeline named '${name}'`, {
+        hint: `Pipelines: ${[...ws.project.pipelines.keys()].join(', ')}`,
+      })
+    }
+    const graphs = pipelines.flatMap((p) => (p ? [pipelineGraph(p)] : []))
+    if (flags.json) {
+      const g = buildGraph(
+        graphs.flatMap((x) => [...x.stages.values()]),
+        'The project',
+      )
+      printJson({
+        stages: g.order.map((id) => ({
+          id,
+          upstream: g.upstream.get(id) ?? [],
+          downstream: g.downstream.get(id) ?? [],
+        })),
+      })
+      return
+    }
+    for (const g of graphs) {
+      if (graphs.length > 1) process.stdout.write(`${pc.bold(g.label)}\n`)
+      process.stdout.write(flags.mermaid ? mermaidDag(g) : flags.dot ? dotDag(g) : drawDag(g))
+      if (graphs.length > 1) process.stdout.write('\n')
+    }
+  } finally {
+    await ws.close()
+  }
+}
+
+async function checkoutCommand(args: string[], flags: { json?: boolean }, cmd: Command): Promise<void> {
+  const ws = await openWorkspace(cmd)
+  try {
+    const { checkoutOutputs } = await import('../../pipelines/index.js')
+    const { pipeline, targets } = splitTargets(ws, args)
+    const entries = await checkoutOutputs({
+      project: ws.project,
+      artifacts: ws.artifacts(),
+      stateDir: ws.stateDir,
+      ...(pipeline ? { pipeline } : {}),
+      targets,
+    })
+    printRows(
+      entries.filter((e) => flags.json || e.status !== 'unchanged'),
+      [
+        { header: 'Stage', value: (e) => e.stage },
+        { header: 'Output', value: (e) => e.path },
+        { header: 'Status', value: (e) => e.status },
+      ],
+      { json: flags.json === true, empty: 'Every output already matches cairn.lock.' },
+    )
+    if (entries.some((e) => e.status === 'not-in-cache')) process.exitCode = 1
+  } finally {
+    await ws.close()
+  }
+}
+
+/** `cairn run`, `status`, `dag`, `checkout`, `params`, `metrics`, `plots`, `exp`. */
+export const registerPipelines: CommandRegistrar = (program) => {
+  program
+    .command('run')
+    .description('Run pipeline stages whose code, deps or params changed (others come from cache or stay)')
+    .argument('[pipeline-and-stages...]', 'a pipeline name, then stages (default: every stage)')
+    .option('-f, --force', 'run the selected stages even when up to date, without the cache')
+    .option('--dry-run', 'show what would run and why, change nothing')
+    .option('-j, --jobs <n>', 'stages to run at once (default: the core count)', positiveInt)
+    .option('-s, --single', 'only the named stages, not what they depend on')
+    .option('--downstream', 'the named stages and every stage after them')
+    .option('-k, --keep-going', 'keep running independent stages after one fails')
+    .option('--retries <n>', 'retries for stages that set none', (v) => positiveInt(v))
+    .option('--verbose', "show the stages' output")
+    .option('--track', 'log the run to experiment tracking (a parent run, one nested run per stage)')
+    .option('--experiment <name>', 'tracking experiment (implies --track; default: the project name)')
+    .option('--json', 'print the result as JSON')
+    .option('--no-progress', 'no live progress')
+    .action((args: string[], flags: RunFlags, cmd: Command) => runCommand(args, flags, cmd))
+
+  program
+    .command('status')
+    .description('Show which stages are stale and why (changed deps, params, code, missing outputs)')
+    .argument('[pipeline-and-stages...]', 'a pipeline name, then stages')
+    .option('--json', 'print as JSON')
+    .action((args: string[], flags: { json?: boolean }, cmd: Command) => statusCommand(args, flags, cmd))
+
+  program
+    .command('dag')
+    .description('Draw the pipeline graph')
+    .argument('[pipeline]', 'one pipeline (default: all)')
+    .option('--mermaid', 'as a Mermaid flowchart')
+    .option('--dot', 'as Graphviz dot')
+    .option('--json', 'stages and edges as JSON')
+    .action(
+      (args: string | undefined, flags: { mermaid?: boolean; dot?: boolean; json?: boolean }, cmd: Command) =>
+        dagCommand(args ? [args] : [], flags, cmd),
+    )
+
+  program
+    .command('checkout')
+    .description('Restore outputs to what cairn.lock records, from the cache (no stage runs)')
+    .argument('[pipeline-and-stages...]', 'a pipeline name, then stages')
+    .option('--json', 'print as JSON')
+    .action((args: string[], flags: { json?: boolean }, cmd: Command) => checkoutCommand(args, flags, cmd))
+}

@@ -1,0 +1,111 @@
+import { join } from 'node:path'
+import { hashObject, loadProjectConfig, type ProjectConfig, STATE_DIR } from '../core/index.js'
+import { resolveModelUri, StoreRegistryClient } from '../registry/index.js'
+import {
+  type ArtifactStore,
+  type MetadataStore,
+  openArtifactStore,
+  openMetadataStore,
+} from '../store/index.js'
+import { StoreTrackingClient, type TrackingClient } from '../tracking/index.js'
+import type { PipelineDefinition } from './definition/define-pipeline.js'
+import { loadPipelines, type ProjectPipelines } from './definition/load-pipelines.js'
+import type { ExternalResolvers, ResolvedExternal } from './model.js'
+
+/** A project's pipelines with the stores they use, opened lazily. */
+export interface PipelineWorkspace {
+  config: ProjectConfig
+  /** The workspace the pipelines were resolved against. */
+  root: string
+  /** The project's `.cairn` (shared by experiment workspaces). */
+  stateDir: string
+  project: ProjectPipelines
+  artifacts(): ArtifactStore
+  /** The metadata store; undefined when the tracking URI is a server (`http://`). */
+  metadata(): Promise<MetadataStore | undefined>
+  tracking(): Promise<TrackingClient | undefined>
+  /** `models:/` deps through the registry; `data:` deps when a resolver was given. */
+  resolvers(): ExternalResolvers
+  close(): Promise<void>
+}
+
+export interface OpenWorkspaceOptions {
+  cwd?: string
+  trackingUri?: string
+  artifactsUri?: string
+  /** Resolve the pipelines against another folder (an experiment's copy) with the project's config. */
+  root?: string
+  paramsOverrides?: ReadonlyMap<string, Record<string, unknown>>
+  definitions?: Record<string, PipelineDefinition>
+  /** How `data:name@version` deps resolve (the data layer's dataset versions). */
+  dataResolver?: ExternalResolvers['data']
+}
+
+/** Load the project's config and pipelines; stores open on first use. */
+export async function openPipelineWorkspace(options: OpenWorkspaceOptions = {}): Promise<PipelineWorkspace> {
+  const config = await loadProjectConfig({
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+    ...(options.trackingUri ? { trackingUri: options.trackingUri } : {}),
+    ...(options.artifactsUri ? { artifactsUri: options.artifactsUri } : {}),
+  })
+  const root = options.root ?? config.root
+  const project = await loadPipelines({
+    root,
+    file: config.file,
+    ...(options.paramsOverrides ? { paramsOverrides: options.paramsOverrides } : {}),
+    ...(options.definitions ? { definitions: options.definitions } : {}),
+  })
+  let artifacts: ArtifactStore | undefined
+  let metadata: Promise<MetadataStore | undefined> | undefined
+  let tracking: Promise<TrackingClient | undefined> | undefined
+  const ws: PipelineWorkspace = {
+    config,
+    root,
+    stateDir: join(config.root, STATE_DIR),
+    project,
+    artifacts() {
+      artifacts ??= openArtifactStore(config.artifactsUri, { base: config.root })
+      return artifacts
+    },
+    metadata() {
+      metadata ??= config.trackingUri.startsWith('http')
+        ? Promise.resolve(undefined)
+        : openMetadataStore(config.trackingUri, { base: config.root })
+      return metadata
+    },
+    tracking() {
+      tracking ??= ws
+        .metadata()
+        .then((m) => (m ? new StoreTrackingClient({ metadata: m, artifacts: ws.artifacts() }) : undefined))
+      return tracking
+    },
+    resolvers() {
+      return {
+        ...(options.dataResolver ? { data: options.dataResolver } : {}),
+        models: async (uri: string): Promise<ResolvedExternal> => {
+          const m = await ws.metadata()
+          if (!m) throw new Error('models:/ deps need a metadata store (sqlite:// or postgresql://)')
+          const registry = new StoreRegistryClient({ metadata: m, artifacts: ws.artifacts() })
+          const v = await resolveModelUri(registry, uri)
+          return {
+            uri,
+            hash: hashObject({
+              name: v.name,
+              version: v.version,
+              source: v.modelVersion.storageLocation,
+              created: v.modelVersion.creationTime,
+            }),
+            version: String(v.version),
+            location: v.modelVersion.storageLocation,
+          }
+        },
+      }
+    },
+    async close() {
+      const m = metadata ? await metadata.catch(() => undefined) : undefined
+      await m?.close()
+      await artifacts?.close()
+    },
+  }
+  return ws
+}
