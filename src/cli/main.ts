@@ -1,7 +1,8 @@
+import { registerPipelines } from './commands/pipelines.js'
 import { reportError } from './output.js'
 import { buildProgram, type CommandRegistrar } from './program.js'
 
-const registrars: CommandRegistrar[] = []
+const registrars: CommandRegistrar[] = [registerPipelines]
 
 /** Run the `cairn` command line with `argv` (default: the process's). */
 export async function main(argv: string[] = process.argv): Promise<void> {
