@@ -1,0 +1,5 @@
+export { ActiveRun, type LogMetricOptions } from './active-run.js'
+export { Cairn, type CairnContext, type CairnOpenOptions } from './cairn.js'
+export { CairnRegistry, type RegisterModelOptions } from './cairn-registry.js'
+export { CairnTracking, type StartRunOptions } from './cairn-tracking.js'
+export { MetricBuffer } from './metric-buffer.js'
