@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { type RunningServer, startServer } from './create-server.js'
 
 // The `mlflow` npm package (2.0.7): an independent MLflow REST client, used here as a user would.
+// biome-ignore lint/suspicious/noExplicitAny: the package returns untyped JSON; tests read it freely
 type Call = (args?: Record<string, unknown>) => Promise<Record<string, any>>
 interface MlflowClient {
   Experiments: Record<'create' | 'get' | 'list' | 'update' | 'delete' | 'restore' | 'setExperimentTag', Call>
