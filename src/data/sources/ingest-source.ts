@@ -83,7 +83,7 @@ export async function ingestSource(
       kind,
       uri: kind === 'file' ? resolve(options.base ?? process.cwd(), spec.path) : spec.path,
       format: files[0]?.format ?? 'csv',
-      files: files.map((f) => ({ path: f.displayPath, bytes: f.bytes })),
+      files: files.map((f) => ({ path: f.displayPath, bytes: f.bytes, localPath: f.localPath })),
     }
     if (files[0]?.format === 'csv') {
       const read = await readCsvFiles(engine, files, {

@@ -77,7 +77,8 @@ export interface SourceInfo {
   /** The spec as the user gave it (a path, URL, URI, or `sqlite:file#table`). */
   uri: string
   format?: FileFormat
-  files?: { path: string; bytes: number; sha256?: string }[]
+  /** The files read; `localPath` is where they were on this machine (not stored). */
+  files?: { path: string; bytes: number; sha256?: string; localPath?: string }[]
   query?: string
 }
 

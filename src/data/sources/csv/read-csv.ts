@@ -148,6 +148,43 @@ export async function readCsvFiles(
   }
 }
 
+/**
+ * The SQL relation that reads CSV files lazily (no table is created): for streaming work over
+ * files larger than memory. Column types are declared or inferred from the first file; a
+ * malformed row stops the scan with an error naming the file and line.
+ */
+export async function csvScanRelation(
+  engine: DataEngine,
+  files: readonly ResolvedFile[],
+  options: ReadCsvOptions = {},
+): Promise<{ relation: string; columns: { name: string; type: ColumnType }[] }> {
+  const first = files[0]
+  if (!first) throw new CairnError('CAIRN_SOURCE_NOT_FOUND', 'No CSV files to read')
+  const head = await readHead(first.localPath)
+  if (head.toString('utf8').trim() === '') {
+    throw new CairnError('CAIRN_SOURCE_EMPTY', `${first.displayPath} is empty`, {
+      details: { file: first.displayPath },
+    })
+  }
+  const dialect = sniffDialect(head, first.localPath, options.csv)
+  const names = headerNames(head, dialect, options.csv?.columnNames, first)
+  const columns = (
+    await resolveColumnTypes(engine, { ...first, partition: {} }, dialect, names, options)
+  ).filter((c) => names.includes(c.name))
+  const colsArg = names
+    .map(
+      (n) =>
+        `${sqlString(n)}: ${sqlString(duckTypeFor(columns.find((c) => c.name === n)?.type ?? 'string'))}`,
+    )
+    .join(', ')
+  const list = `[${files.map((f) => sqlString(f.localPath)).join(', ')}]`
+  const keep = columns.map((c) => quoteIdent(c.name)).join(', ')
+  return {
+    relation: `(SELECT ${keep} FROM read_csv(${list}, ${dialectArgs(dialect, options.csv)}, columns = {${colsArg}}))`,
+    columns,
+  }
+}
+
 function partitionExpr(value: string | undefined, key: string): string {
   if (value === undefined) return `NULL AS ${quoteIdent(key)}`
   return /^\d{4}-\d{2}-\d{2}$/.test(value)

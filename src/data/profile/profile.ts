@@ -1,0 +1,312 @@
+import type { DataEngine } from '../engine/duckdb-engine.js'
+import { quoteIdent } from '../engine/sql.js'
+import type { ColumnType } from '../frame/frame.js'
+import type { DatasetSchema } from '../schema/schema.js'
+import { binSql, equalWidthEdges, type Histogram } from './histogram.js'
+
+/** The quantiles every numeric profile has. */
+export const PROFILE_QUANTILES = {
+  p1: 0.01,
+  p5: 0.05,
+  p10: 0.1,
+  p25: 0.25,
+  p50: 0.5,
+  p75: 0.75,
+  p90: 0.9,
+  p95: 0.95,
+  p99: 0.99,
+} as const
+
+/** p1, p5, p10, p25, p50, p75, p90, p95, p99. */
+export type Quantiles = Record<keyof typeof PROFILE_QUANTILES, number | null>
+
+interface ProfileBase {
+  name: string
+  type: ColumnType
+  /** Non-missing values. */
+  count: number
+  missing: number
+  missingFraction: number
+  /** Distinct non-missing values (exact). */
+  distinct: number
+}
+
+/**
+ * number and integer columns. Statistics that do not exist (no values; std of one value) are
+ * null, so profiles survive JSON.
+ */
+export interface NumericColumnProfile extends ProfileBase {
+  kind: 'numeric'
+  min: number | null
+  max: number | null
+  mean: number | null
+  /** Sample standard deviation (n - 1). */
+  std: number | null
+  zeros: number
+  quantiles: Quantiles
+  /** Equal-width bins over min..max (see ./histogram.ts for the convention). */
+  histogram: Histogram
+}
+
+/** category, string and boolean columns. */
+export interface CategoricalColumnProfile extends ProfileBase {
+  kind: 'categorical'
+  /** The most frequent values, most frequent first (ties by value). */
+  topK: { value: string; count: number }[]
+  /** Non-missing values outside the top k. */
+  otherCount: number
+}
+
+/** text columns: lengths in characters. */
+export interface TextColumnProfile extends ProfileBase {
+  kind: 'text'
+  length: {
+    min: number | null
+    max: number | null
+    mean: number | null
+    std: number | null
+    quantiles: Quantiles
+  }
+  /** Values that are empty or only whitespace. */
+  blank: number
+}
+
+/** datetime columns: times as ms since the epoch (UTC). */
+export interface DatetimeColumnProfile extends ProfileBase {
+  kind: 'datetime'
+  min: number | null
+  max: number | null
+  /** ISO forms of min and max. */
+  minIso: string
+  maxIso: string
+  /** Equal-width bins over min..max in ms (see ./histogram.ts). */
+  histogram: Histogram
+}
+
+/** The profile of one column. */
+export type ColumnProfile =
+  | NumericColumnProfile
+  | CategoricalColumnProfile
+  | TextColumnProfile
+  | DatetimeColumnProfile
+
+/**
+ * The statistical profile of a dataset version, stored with it and used as the reference for
+ * drift monitoring. Numeric and datetime columns carry histograms with fixed bin edges
+ * (`edges[i] = edges[0] + i·width`; bins are [e_i, e_i+1) except the last, [e_k-1, e_k]; see
+ * `histogramCounts` to bin new data into them the same way).
+ */
+export interface DatasetProfile {
+  formatVersion: 1
+  rowCount: number
+  columns: ColumnProfile[]
+  /** Bins per histogram and top-k size used. */
+  settings: { bins: number; topK: number }
+}
+
+/** Settings for profiling. */
+export interface ProfileOptions {
+  /** Histogram bins for numeric and datetime columns (default 20). */
+  bins?: number
+  /** Most frequent values kept for categorical columns (default 10). */
+  topK?: number
+  /** Columns to profile (default all). */
+  columns?: readonly string[]
+}
+
+/**
+ * Profile a relation in DuckDB: one query for counts, missing values, exact distinct counts,
+ * min/max/mean/std and exact quantiles of every column; one for all histograms; one for all
+ * top-k lists.
+ */
+export async function profileRelation(
+  engine: DataEngine,
+  relation: string,
+  schema: DatasetSchema,
+  options: ProfileOptions = {},
+): Promise<DatasetProfile> {
+  const bins = options.bins ?? 20
+  const topK = options.topK ?? 10
+  const columns = schema.columns.filter((c) => !options.columns || options.columns.includes(c.name))
+  const qs = `[${Object.values(PROFILE_QUANTILES).join(', ')}]`
+  const kindOf = (t: ColumnType): ColumnProfile['kind'] =>
+    t === 'number' || t === 'integer'
+      ? 'numeric'
+      : t === 'datetime'
+        ? 'datetime'
+        : t === 'text'
+          ? 'text'
+          : 'categorical'
+  const parts: string[] = ['count(*) AS n']
+  columns.forEach((c, i) => {
+    const id = quoteIdent(c.name)
+    parts.push(`count(${id}) AS c${i}`, `count(DISTINCT ${id}) AS d${i}`)
+    const kind = kindOf(c.type)
+    if (kind === 'numeric') {
+      const x = `CAST(${id} AS DOUBLE)`
+      parts.push(
+        `min(${x}) AS mn${i}`,
+        `max(${x}) AS mx${i}`,
+        `avg(${x}) AS av${i}`,
+        `stddev_samp(${x}) AS sd${i}`,
+        `count(*) FILTER (WHERE ${x} = 0) AS z${i}`,
+        `quantile_cont(${x}, ${qs}) AS q${i}`,
+      )
+    } else if (kind === 'datetime') {
+      const x = `epoch_ms(CAST(${id} AS TIMESTAMP))`
+      parts.push(`min(${x}) AS mn${i}`, `max(${x}) AS mx${i}`)
+    } else if (kind === 'text') {
+      const len = `CAST(length(${id}) AS DOUBLE)`
+      parts.push(
+        `min(${len}) AS mn${i}`,
+        `max(${len}) AS mx${i}`,
+        `avg(${len}) AS av${i}`,
+        `stddev_samp(${len}) AS sd${i}`,
+        `quantile_cont(${len}, ${qs}) AS q${i}`,
+        `count(*) FILTER (WHERE trim(${id}) = '') AS bl${i}`,
+      )
+    }
+  })
+  const stats = (await engine.row(`SELECT ${parts.join(', ')} FROM ${relation}`, 'Profiling')) ?? {}
+  const n = Number(stats.n ?? 0)
+  const num = (k: string): number | null => {
+    const v = stats[k] === null || stats[k] === undefined ? Number.NaN : Number(stats[k])
+    return Number.isFinite(v) ? v : null
+  }
+  const quantiles = (k: string): Quantiles => {
+    const list = (stats[k] as number[] | null) ?? []
+    const out = {} as Quantiles
+    Object.keys(PROFILE_QUANTILES).forEach((name, j) => {
+      const v = list[j] === undefined || list[j] === null ? Number.NaN : Number(list[j])
+      out[name as keyof Quantiles] = Number.isFinite(v) ? v : null
+    })
+    return out
+  }
+
+  // histograms: numeric values and datetime ms, each column's own edges
+  const edges = new Map<number, number[]>()
+  const histParts: string[] = []
+  columns.forEach((c, i) => {
+    const kind = kindOf(c.type)
+    if (kind !== 'numeric' && kind !== 'datetime') return
+    const mn = num(`mn${i}`)
+    const mx = num(`mx${i}`)
+    if (mn === null || mx === null) return
+    const e = equalWidthEdges(mn, mx, mn === mx ? 1 : bins)
+    edges.set(i, e)
+    const x =
+      kind === 'numeric'
+        ? `CAST(${quoteIdent(c.name)} AS DOUBLE)`
+        : `CAST(epoch_ms(CAST(${quoteIdent(c.name)} AS TIMESTAMP)) AS DOUBLE)`
+    histParts.push(
+      `SELECT ${i} AS col, ${binSql('x', e)} AS bin, count(*) AS n FROM (SELECT ${x} AS x FROM ${relation}) WHERE x IS NOT NULL AND NOT isnan(x) GROUP BY ALL`,
+    )
+  })
+  const histCounts = new Map<number, number[]>()
+  if (histParts.length > 0) {
+    const rows = await engine.rows<{ col: number; bin: number | null; n: number }>(
+      histParts.join(' UNION ALL '),
+      'Profiling histograms',
+    )
+    for (const r of rows) {
+      if (r.bin === null) continue
+      const e = edges.get(Number(r.col)) as number[]
+      const list = histCounts.get(Number(r.col)) ?? new Array<number>(e.length - 1).fill(0)
+      list[Number(r.bin)] = Number(r.n)
+      histCounts.set(Number(r.col), list)
+    }
+  }
+
+  // top-k values of categorical columns
+  const topParts: string[] = []
+  columns.forEach((c, i) => {
+    if (kindOf(c.type) !== 'categorical') return
+    const id = quoteIdent(c.name)
+    topParts.push(
+      `SELECT ${i} AS col, v, n FROM (SELECT CAST(${id} AS VARCHAR) AS v, count(*) AS n FROM ${relation} WHERE ${id} IS NOT NULL GROUP BY 1 ORDER BY n DESC, v LIMIT ${topK})`,
+    )
+  })
+  const tops = new Map<number, { value: string; count: number }[]>()
+  if (topParts.length > 0) {
+    const rows = await engine.rows<{ col: number; v: string; n: number }>(
+      topParts.map((p) => `(${p})`).join(' UNION ALL '),
+      'Profiling top values',
+    )
+    for (const r of rows) {
+      const list = tops.get(Number(r.col)) ?? []
+      list.push({ value: r.v, count: Number(r.n) })
+      tops.set(Number(r.col), list)
+    }
+    for (const list of tops.values())
+      list.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
+  }
+
+  const profiles = columns.map((c, i): ColumnProfile => {
+    const count = Number(stats[`c${i}`] ?? 0)
+    const base: ProfileBase = {
+      name: c.name,
+      type: c.type,
+      count,
+      missing: n - count,
+      missingFraction: n > 0 ? (n - count) / n : 0,
+      distinct: Number(stats[`d${i}`] ?? 0),
+    }
+    const kind = kindOf(c.type)
+    if (kind === 'numeric') {
+      const e = edges.get(i) ?? []
+      return {
+        ...base,
+        kind,
+        min: num(`mn${i}`),
+        max: num(`mx${i}`),
+        mean: num(`av${i}`),
+        std: num(`sd${i}`),
+        zeros: Number(stats[`z${i}`] ?? 0),
+        quantiles: quantiles(`q${i}`),
+        histogram: {
+          edges: e,
+          counts: histCounts.get(i) ?? new Array<number>(Math.max(0, e.length - 1)).fill(0),
+        },
+      }
+    }
+    if (kind === 'datetime') {
+      const e = edges.get(i) ?? []
+      const mn = num(`mn${i}`)
+      const mx = num(`mx${i}`)
+      return {
+        ...base,
+        kind,
+        min: mn,
+        max: mx,
+        minIso: mn === null ? '' : new Date(mn).toISOString(),
+        maxIso: mx === null ? '' : new Date(mx).toISOString(),
+        histogram: {
+          edges: e,
+          counts: histCounts.get(i) ?? new Array<number>(Math.max(0, e.length - 1)).fill(0),
+        },
+      }
+    }
+    if (kind === 'text') {
+      return {
+        ...base,
+        kind,
+        length: {
+          min: num(`mn${i}`),
+          max: num(`mx${i}`),
+          mean: num(`av${i}`),
+          std: num(`sd${i}`),
+          quantiles: quantiles(`q${i}`),
+        },
+        blank: Number(stats[`bl${i}`] ?? 0),
+      }
+    }
+    const top = tops.get(i) ?? []
+    return {
+      ...base,
+      kind: 'categorical',
+      topK: top,
+      otherCount: count - top.reduce((s, t) => s + t.count, 0),
+    }
+  })
+  return { formatVersion: 1, rowCount: n, columns: profiles, settings: { bins, topK } }
+}
