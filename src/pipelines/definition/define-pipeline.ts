@@ -104,12 +104,14 @@ export function definePipeline<T extends PipelineDefinition>(definition: T): T {
     if (!hasTemplates(body)) collectIssues(toSnakeCase(body), `stages.${name}`, issues)
   }
   if (issues.length > 0) {
+    const what = `Invalid pipeline definition${definition.name ? ` '${definition.name}'` : ''}`
+    const first = issues[0] as ValidationIssue
     throw new CairnValidationError(
-      `Invalid pipeline definition${definition.name ? ` '${definition.name}'` : ''}`,
+      issues.length === 1
+        ? `${what}: ${first.path}: ${first.message}`
+        : `${what} (${issues.length} problems)`,
       issues,
-      {
-        code: 'CAIRN_PIPELINE_INVALID',
-      },
+      { code: 'CAIRN_PIPELINE_INVALID' },
     )
   }
   Object.defineProperty(definition, DEFINITION, { value: true, enumerable: false })

@@ -1,6 +1,6 @@
 import { readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { CairnError, hashBytes, newId, shortId, toCairnError } from '../../core/index.js'
+import { CairnError, hashBytes, newId, shortId, stableStringify, toCairnError } from '../../core/index.js'
 import type { ArtifactStore, MetadataStore } from '../../store/index.js'
 import { type RunCacheEntry, StageCache } from '../cache/stage-cache.js'
 import type { ProjectPipelines } from '../definition/load-pipelines.js'
@@ -384,9 +384,9 @@ class PipelineRun {
       `running stage ${node.id} in ${this.root}`,
     )
     try {
-      if (stageMutex.waited) {
-        // another process ran it meanwhile: look again
-        const fresh = (await readLockFile(this.root)).get(stage.pipeline)?.get(stage.name)
+      // another process may have run it since we looked: look again
+      const fresh = (await readLockFile(this.root)).get(stage.pipeline)?.get(stage.name)
+      if (stageMutex.waited || stableStringify(fresh) !== stableStringify(ev.lock)) {
         ev = await evaluateStage(stage, fresh, this.evalContext())
         if (ev.upToDate && !this.opts.force) {
           this.setLock(stage, fresh)

@@ -118,21 +118,30 @@ export async function cleanupStaleSandboxes(tmpDir: string): Promise<number> {
   return removed
 }
 
-function isAlive(pid: number, start: string | undefined): boolean {
+/** True when `pid` runs (not a zombie) and, when `start` is known, is the process that started then. */
+export function isAlive(pid: number, start?: string): boolean {
   try {
     process.kill(pid, 0)
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM'
   }
+  const fields = procStat(pid)
+  if (!fields) return true
+  if (fields[0] === 'Z' || fields[0] === 'X') return false
   // a reused pid belongs to a process that started at another time
-  return start === undefined || processStart(pid) === start
+  return start === undefined || fields[19] === start
 }
 
 /** The process's start time in clock ticks since boot (Linux), to tell a reused pid apart. */
 function processStart(pid: number): string | undefined {
+  return procStat(pid)?.[19]
+}
+
+/** /proc/<pid>/stat fields from the state on (Linux). */
+function procStat(pid: number): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   } catch {
     return undefined
   }
