@@ -32,7 +32,11 @@ export async function buildShadowTree(root: string, dest: string, plan: ShadowPl
           return
         }
         if (plan.copy.has(p)) {
-          await cp(join(root, p), join(dest, p), { recursive: true, preserveTimestamps: true })
+          await cp(join(root, p), join(dest, p), {
+            recursive: true,
+            preserveTimestamps: true,
+            dereference: true,
+          })
           return
         }
         await symlink(join(root, p), join(dest, p))
