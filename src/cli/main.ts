@@ -1,8 +1,20 @@
 import { registerPipelines } from './commands/pipelines.js'
+import { registerDemo } from './commands/demo.js'
+import { registerExperiments } from './commands/experiments.js'
+import { registerModels } from './commands/models.js'
+import { registerRuns } from './commands/runs.js'
+import { registerServer } from './commands/server.js'
 import { reportError } from './output.js'
 import { buildProgram, type CommandRegistrar } from './program.js'
 
-const registrars: CommandRegistrar[] = [registerPipelines]
+const registrars: CommandRegistrar[] = [
+  registerPipelines,
+  registerServer,
+  registerExperiments,
+  registerRuns,
+  registerModels,
+  registerDemo,
+]
 
 /** Run the `cairn` command line with `argv` (default: the process's). */
 export async function main(argv: string[] = process.argv): Promise<void> {
