@@ -1,0 +1,9 @@
+export {
+  computePerformance,
+  greaterIsBetter,
+  type PerformanceOptions,
+  type PerformanceReport,
+  type PredictionsWithLabels,
+  performanceMetricNames,
+  performanceOptionsSchema,
+} from './performance.js'

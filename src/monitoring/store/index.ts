@@ -1,0 +1,7 @@
+export {
+  type AlertEvent,
+  type MonitorRecord,
+  type MonitorRunSummary,
+  MonitorStore,
+  type SeriesPoint,
+} from './monitor-store.js'

@@ -1,0 +1,1 @@
+export { closedWindows, formatWindow, parseWindowSize, type TimeWindow, windowContaining } from './windows.js'
