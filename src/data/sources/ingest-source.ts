@@ -65,7 +65,14 @@ export async function ingestSource(
   let locator: RowLocator | undefined
   let info: SourceInfo
   const declared = options.schema?.columns
-  const progress = (fraction: number) => options.onProgress?.({ phase: 'read', fraction })
+  const progress = (fraction: number, estimatedRows?: number) =>
+    options.onProgress?.({
+      phase: 'read',
+      fraction,
+      ...(estimatedRows !== undefined
+        ? { total: estimatedRows, done: Math.round(fraction * estimatedRows) }
+        : {}),
+    })
   if (spec.kind === 'file') {
     const files = await resolveFiles(spec, {
       cacheDir: options.cacheDir,

@@ -80,6 +80,21 @@ export async function compileExpectation(
       )
     }
     case 'between': {
+      const numericBounds = [e.min, e.max].every((b) => b === undefined || typeof b === 'number')
+      const textual = ['string', 'category', 'text'].includes(typeOf(e.column))
+      if (textual && numericBounds) {
+        // numbers stored as text: a value that is not a number fails too
+        const raw = col(e.column)
+        const c = `TRY_CAST(${raw} AS DOUBLE)`
+        const parts = [`${c} IS NULL`]
+        if (e.min !== undefined) parts.push(`${c} ${e.strictMin ? '<=' : '<'} ${Number(e.min)}`)
+        if (e.max !== undefined) parts.push(`${c} ${e.strictMax ? '>=' : '>'} ${Number(e.max)}`)
+        return row(
+          `${nonNull(raw)} AND (${parts.join(' OR ')})`,
+          nonNull(raw),
+          `a number with ${e.min ?? '-∞'} ${e.strictMin ? '<' : '≤'} value ${e.strictMax ? '<' : '≤'} ${e.max ?? '∞'}`,
+        )
+      }
       const c = col(e.column)
       const parts: string[] = []
       if (e.min !== undefined) parts.push(`${c} ${e.strictMin ? '<=' : '<'} ${lit(e.column, e.min)}`)

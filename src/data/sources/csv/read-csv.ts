@@ -36,7 +36,8 @@ export interface ReadCsvOptions {
   declared?: readonly ColumnSchema[]
   /** Columns the files have but the schema does not declare (default keep). */
   extraColumns?: 'keep' | 'drop' | 'error'
-  onProgress?: (fraction: number) => void
+  /** Fraction read and, for CSV, the rows expected (estimated from the first lines). */
+  onProgress?: (fraction: number, estimatedRows?: number) => void
   /** Rows looked at to infer the types of undeclared columns (default 20,000). */
   sampleRows?: number
 }
@@ -63,6 +64,7 @@ export async function readCsvFiles(
   const totalBytes = files.reduce((n, f) => n + f.bytes, 0) || 1
   let doneBytes = 0
   let columns: { name: string; type: ColumnType }[] | undefined
+  let estimatedRows: number | undefined
   const partitionKeys = [...new Set(files.flatMap((f) => Object.keys(f.partition)))]
   try {
     for (const file of files) {
@@ -75,6 +77,11 @@ export async function readCsvFiles(
       }
       const dialect = sniffDialect(head, file.localPath, options.csv)
       const names = headerNames(head, dialect, options.csv?.columnNames, file)
+      if (estimatedRows === undefined) {
+        const lines = Math.max(1, head.toString('latin1').split('\n').length - 1)
+        estimatedRows =
+          Math.round((totalBytes / Math.max(1, head.length)) * lines) - (dialect.header ? files.length : 0)
+      }
       if (!columns) columns = await resolveColumnTypes(engine, file, dialect, names, options)
       else checkSameHeader(columns, names, file, options)
       const rejects = engine.tempName('rejects')
@@ -101,7 +108,7 @@ export async function readCsvFiles(
         await engine.runWithProgress(
           statement,
           options.onProgress
-            ? (p) => options.onProgress?.((doneBytes + p.fraction * file.bytes) / totalBytes)
+            ? (p) => options.onProgress?.((doneBytes + p.fraction * file.bytes) / totalBytes, estimatedRows)
             : undefined,
           `Reading ${file.displayPath}`,
         )
@@ -109,7 +116,7 @@ export async function readCsvFiles(
         throw csvError(err, file)
       }
       doneBytes += file.bytes
-      options.onProgress?.(doneBytes / totalBytes)
+      options.onProgress?.(doneBytes / totalBytes, estimatedRows)
       const total = Number(await engine.value(`SELECT count(*) FROM ${quoteIdent(table)}`))
       const bad = await collectRejects(engine, rejects, file)
       await engine.drop(rejects)
@@ -281,8 +288,9 @@ async function resolveColumnTypes(
 
 /**
  * Types of undeclared columns from the first rows, read as text: a column is boolean, integer,
- * number or datetime when at least 99% of its non-missing sample values read as one (the rest
- * then surface as malformed rows), and text otherwise.
+ * number or datetime when all but 1% (at least one, in samples of 8 or more) of its non-missing
+ * sample values read as one — the rest then surface as malformed rows with their lines — and
+ * text otherwise.
  */
 async function inferCsvTypes(
   engine: DataEngine,
@@ -320,7 +328,8 @@ async function inferCsvTypes(
     const out: Record<string, ColumnType> = {}
     which.forEach((n, i) => {
       const nn = Number(stats[`nn${i}`] ?? 0)
-      const ok = (k: string) => nn > 0 && Number(stats[`${k}${i}`] ?? 0) >= nn * 0.99
+      const allowed = nn >= 8 ? Math.max(1, Math.floor(nn * 0.01)) : 0
+      const ok = (k: string) => nn > 0 && Number(stats[`${k}${i}`] ?? 0) >= nn - allowed
       out[n] =
         nn > 0 && Number(stats[`b${i}`]) === nn
           ? 'boolean'
