@@ -93,7 +93,7 @@ export type {
   SourceSpec,
   SqliteSourceSpec,
 } from './sources/source-spec.js'
-export { allocate, SeededRandom } from './split/seeded-random.js'
+export { allocate, allocateStrata, SeededRandom } from './split/seeded-random.js'
 export { type SplitFractions, type SplitSpec, splitTable } from './split/split-table.js'
 export { DataTable, type DataTableInit, type Lineage, type TransformInfo } from './table/data-table.js'
 export type { RowLocation, RowLocator } from './table/row-locator.js'

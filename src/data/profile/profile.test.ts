@@ -25,7 +25,9 @@ describe('histogram convention', () => {
       overflow: 1,
       missing: 1,
     })
-    expect([binIndex(2, edges), binIndex(10, edges), binIndex(-0.1, edges), binIndex(10.1, edges)]).toEqual([1, 4, -1, 5])
+    expect([binIndex(2, edges), binIndex(10, edges), binIndex(-0.1, edges), binIndex(10.1, edges)]).toEqual([
+      1, 4, -1, 5,
+    ])
     expect(histogramCounts([3, 3, 4], equalWidthEdges(3, 3, 1))).toMatchObject({ counts: [2], overflow: 1 })
   })
 })
@@ -41,22 +43,47 @@ describe('profiles', () => {
     const t = await ingestSource(
       engine,
       { kind: 'rows', rows },
-      { cacheDir: dir, schema: { columns: [{ name: 'note', type: 'text', nullable: true, role: 'feature' }] } },
+      {
+        cacheDir: dir,
+        schema: { columns: [{ name: 'note', type: 'text', nullable: true, role: 'feature' }] },
+      },
     )
     const p = await profileRelation(engine, t.relation, t.schema, { bins: 10, topK: 2 })
     expect(p.rowCount).toBe(101)
     const x = p.columns.find((c) => c.name === 'x') as NumericColumnProfile
-    expect(x).toMatchObject({ kind: 'numeric', count: 100, missing: 1, distinct: 100, min: 0, max: 99, mean: 49.5, zeros: 1 })
+    expect(x).toMatchObject({
+      kind: 'numeric',
+      count: 100,
+      missing: 1,
+      distinct: 100,
+      min: 0,
+      max: 99,
+      mean: 49.5,
+      zeros: 1,
+    })
     expect(x.std).toBeCloseTo(29.011491975882016, 10)
     expect(x.quantiles.p50).toBeCloseTo(49.5, 10)
     expect(x.quantiles.p1).toBeCloseTo(0.99, 10)
     expect(x.quantiles.p99).toBeCloseTo(98.01, 10)
     expect(x.histogram.edges).toEqual(equalWidthEdges(0, 99, 10))
-    expect(x.histogram.counts).toEqual(histogramCounts(Float64Array.from({ length: 100 }, (_, i) => i), x.histogram.edges).counts)
+    expect(x.histogram.counts).toEqual(
+      histogramCounts(
+        Float64Array.from({ length: 100 }, (_, i) => i),
+        x.histogram.edges,
+      ).counts,
+    )
     expect(x.histogram.counts.reduce((s, n) => s + n, 0)).toBe(100)
 
     const c = p.columns.find((col) => col.name === 'c') as CategoricalColumnProfile
-    expect(c).toMatchObject({ kind: 'categorical', distinct: 3, topK: [{ value: 'odd', count: 50 }, { value: 'even', count: 40 }], otherCount: 11 })
+    expect(c).toMatchObject({
+      kind: 'categorical',
+      distinct: 3,
+      topK: [
+        { value: 'odd', count: 50 },
+        { value: 'even', count: 40 },
+      ],
+      otherCount: 11,
+    })
 
     const note = p.columns.find((col) => col.name === 'note') as TextColumnProfile
     expect(note.kind).toBe('text')
@@ -64,14 +91,22 @@ describe('profiles', () => {
     expect(note.length.max).toBe(6)
 
     const at = p.columns.find((col) => col.name === 'at')
-    expect(at).toMatchObject({ kind: 'datetime', minIso: '2026-01-01T00:00:00.000Z', maxIso: '2026-01-10T00:00:00.000Z' })
+    expect(at).toMatchObject({
+      kind: 'datetime',
+      minIso: '2026-01-01T00:00:00.000Z',
+      maxIso: '2026-01-10T00:00:00.000Z',
+    })
     expect(JSON.parse(JSON.stringify(p))).toEqual(p)
     await t.drop()
   })
 
   it('agrees with histogramCounts exactly at the edges for awkward floating-point ranges', async () => {
     const values = Array.from({ length: 997 }, (_, i) => 0.1 + i * 0.0301)
-    const t = await ingestSource(engine, { kind: 'rows', rows: values.map((v) => ({ v })) }, { cacheDir: dir })
+    const t = await ingestSource(
+      engine,
+      { kind: 'rows', rows: values.map((v) => ({ v })) },
+      { cacheDir: dir },
+    )
     const p = await profileRelation(engine, t.relation, t.schema, { bins: 7 })
     const v = p.columns[0] as NumericColumnProfile
     expect(v.histogram.counts).toEqual(histogramCounts(values, v.histogram.edges).counts)

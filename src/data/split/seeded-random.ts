@@ -77,3 +77,43 @@ export function allocate(n: number, fractions: readonly number[]): number[] {
   }
   return counts
 }
+
+/**
+ * Split groups of sizes `sizes` into parts by `fractions` so that every group's share of every
+ * part is within one item of exact (floor or ceiling of size·f) and, when possible, the parts'
+ * totals equal `allocate(total, fractions)` — what stratified splitting needs (scikit-learn
+ * does the same). Returns counts[group][part].
+ */
+export function allocateStrata(sizes: readonly number[], fractions: readonly number[]): number[][] {
+  const total = sizes.reduce((s, n) => s + n, 0)
+  const targets = allocate(total, fractions)
+  const counts = sizes.map((n) => fractions.map((f) => Math.floor(n * f)))
+  const groupLeft = sizes.map((n, g) => n - (counts[g] as number[]).reduce((s, c) => s + c, 0))
+  const partLeft = targets.map((t, k) => t - counts.reduce((s, row) => s + (row[k] as number), 0))
+  const cells: { g: number; k: number; r: number }[] = []
+  sizes.forEach((n, g) => {
+    fractions.forEach((f, k) => {
+      const r = n * f - Math.floor(n * f)
+      if (r > 0) cells.push({ g, k, r })
+    })
+  })
+  cells.sort((a, b) => b.r - a.r || a.g - b.g || a.k - b.k)
+  const bumped = new Set<string>()
+  for (const c of cells) {
+    if ((groupLeft[c.g] as number) > 0 && (partLeft[c.k] as number) > 0) {
+      ;(counts[c.g] as number[])[c.k] = ((counts[c.g] as number[])[c.k] as number) + 1
+      groupLeft[c.g] = (groupLeft[c.g] as number) - 1
+      partLeft[c.k] = (partLeft[c.k] as number) - 1
+      bumped.add(`${c.g}:${c.k}`)
+    }
+  }
+  // rare leftovers: keep every cell within one of exact, even if a part total moves by one
+  for (const c of cells) {
+    if ((groupLeft[c.g] as number) > 0 && !bumped.has(`${c.g}:${c.k}`)) {
+      ;(counts[c.g] as number[])[c.k] = ((counts[c.g] as number[])[c.k] as number) + 1
+      groupLeft[c.g] = (groupLeft[c.g] as number) - 1
+      bumped.add(`${c.g}:${c.k}`)
+    }
+  }
+  return counts
+}

@@ -44,7 +44,12 @@ describe('seeded randomness', () => {
 
 describe('splits', () => {
   it('stratified: identical across runs with one seed, class proportions within one row per class (done-when)', async () => {
-    const spec = { kind: 'stratified' as const, column: 'label', fractions: { train: 0.7, validation: 0.1, test: 0.2 }, seed: 42 }
+    const spec = {
+      kind: 'stratified' as const,
+      column: 'label',
+      fractions: { train: 0.7, validation: 0.1, test: 0.2 },
+      seed: 42,
+    }
     const first = await splitTable(table, spec)
     const second = await splitTable(table, spec)
     for (const k of ['train', 'validation', 'test']) expect(await ids(second[k])).toEqual(await ids(first[k]))
@@ -61,9 +66,16 @@ describe('splits', () => {
         expect(Math.abs(got - total * fraction)).toBeLessThanOrEqual(1)
       }
     }
-    const union = [...(await ids(first.train)), ...(await ids(first.validation)), ...(await ids(first.test))].sort((a, b) => a - b)
+    const union = [
+      ...(await ids(first.train)),
+      ...(await ids(first.validation)),
+      ...(await ids(first.test)),
+    ].sort((a, b) => a - b)
     expect(union).toEqual(Array.from({ length: N }, (_, i) => i))
-    expect(first.train?.lineage.transform).toMatchObject({ kind: 'split', params: { seed: 42, split: 'train', column: 'label' } })
+    expect(first.train?.lineage.transform).toMatchObject({
+      kind: 'split',
+      params: { seed: 42, split: 'train', column: 'label' },
+    })
   })
 
   it('random: exact sizes, rows keep their order, reproducible', async () => {
@@ -76,7 +88,12 @@ describe('splits', () => {
   })
 
   it('group: no group appears in two splits', async () => {
-    const s = await splitTable(table, { kind: 'group', column: 'user', fractions: { train: 0.75, test: 0.25 }, seed: 3 })
+    const s = await splitTable(table, {
+      kind: 'group',
+      column: 'user',
+      fractions: { train: 0.75, test: 0.25 },
+      seed: 3,
+    })
     const users = async (t: DataTable | undefined) => new Set(((await t?.toRows()) ?? []).map((r) => r.user))
     const a = await users(s.train)
     const b = await users(s.test)
@@ -86,9 +103,15 @@ describe('splits', () => {
   })
 
   it('time: earliest rows train, by fractions or cutoffs', async () => {
-    const s = await splitTable(table, { kind: 'time', column: 'at', fractions: { train: 0.6, validation: 0.2, test: 0.2 } })
-    const max = async (t: DataTable | undefined) => Math.max(...((await t?.toRows()) ?? []).map((r) => (r.at as Date).getTime()))
-    const min = async (t: DataTable | undefined) => Math.min(...((await t?.toRows()) ?? []).map((r) => (r.at as Date).getTime()))
+    const s = await splitTable(table, {
+      kind: 'time',
+      column: 'at',
+      fractions: { train: 0.6, validation: 0.2, test: 0.2 },
+    })
+    const max = async (t: DataTable | undefined) =>
+      Math.max(...((await t?.toRows()) ?? []).map((r) => (r.at as Date).getTime()))
+    const min = async (t: DataTable | undefined) =>
+      Math.min(...((await t?.toRows()) ?? []).map((r) => (r.at as Date).getTime()))
     expect(await max(s.train)).toBeLessThanOrEqual(await min(s.validation))
     expect(await max(s.validation)).toBeLessThanOrEqual(await min(s.test))
     expect([s.train?.rowCount, s.validation?.rowCount, s.test?.rowCount]).toEqual([602, 201, 200])
@@ -98,7 +121,9 @@ describe('splits', () => {
   })
 
   it('refuses fractions that do not sum to 1', async () => {
-    await expect(splitTable(table, { kind: 'random', fractions: { train: 0.8, test: 0.3 }, seed: 1 })).rejects.toMatchObject({
+    await expect(
+      splitTable(table, { kind: 'random', fractions: { train: 0.8, test: 0.3 }, seed: 1 }),
+    ).rejects.toMatchObject({
       code: 'CAIRN_INVALID_ARGUMENT',
     })
   })

@@ -3,7 +3,7 @@ import { frameToTable, relationToFrame } from '../engine/frame-convert.js'
 import { quoteIdent } from '../engine/sql.js'
 import type { CategoryColumn, NumericColumn } from '../frame/frame.js'
 import { DataTable } from '../table/data-table.js'
-import { allocate, SeededRandom } from './seeded-random.js'
+import { allocate, allocateStrata, SeededRandom } from './seeded-random.js'
 
 /** Fractions per split name, e.g. `{train: 0.7, validation: 0.15, test: 0.15}` (they sum to 1). */
 export type SplitFractions = Record<string, number>
@@ -55,11 +55,16 @@ export async function splitTable(table: DataTable, spec: SplitSpec): Promise<Rec
         else byClass.set(c, [i])
       }
       const rng = new SeededRandom(spec.seed)
-      for (const c of [...byClass.keys()].sort((a, b) => a - b)) {
+      const classes = [...byClass.keys()].sort((a, b) => a - b)
+      const perClass = allocateStrata(
+        classes.map((c) => (byClass.get(c) as number[]).length),
+        fractions,
+      )
+      classes.forEach((c, g) => {
         const rows = Int32Array.from(byClass.get(c) as number[])
         rng.shuffle(rows)
-        fill(assign, rows, allocate(rows.length, fractions))
-      }
+        fill(assign, rows, perClass[g] as number[])
+      })
       break
     }
     case 'group': {

@@ -2,7 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll } from 'vitest'
-import { type ArtifactStore, type MetadataStore, openArtifactStore, openMetadataStore } from '../../store/index.js'
+import {
+  type ArtifactStore,
+  type MetadataStore,
+  openArtifactStore,
+  openMetadataStore,
+} from '../../store/index.js'
 import { createDataService, type DataService } from '../service/data-service.js'
 
 /** A temp folder removed after the test file. */

@@ -195,16 +195,27 @@ describe('expectations', () => {
   it("fails with CAIRN_EXPECTATIONS_FAILED under policy 'fail' and reports unknown columns", async () => {
     await expect(
       validateTable(t, defineSuite({ expectations: [{ kind: 'unique', column: 'id' }] })),
-    ).rejects.toMatchObject({ code: 'CAIRN_EXPECTATIONS_FAILED', message: expect.stringContaining('unique(id) (4 rows') })
-    const { report } = await validateTable(t, defineSuite({ expectations: [{ kind: 'not_null', column: 'nope' }] }), {
-      throwOnFailure: false,
+    ).rejects.toMatchObject({
+      code: 'CAIRN_EXPECTATIONS_FAILED',
+      message: expect.stringContaining('unique(id) (4 rows'),
     })
+    const { report } = await validateTable(
+      t,
+      defineSuite({ expectations: [{ kind: 'not_null', column: 'nope' }] }),
+      {
+        throwOnFailure: false,
+      },
+    )
     expect(report.success).toBe(false)
     expect(report.results[0]?.error).toContain('"nope"')
   })
 
   it('checks references against another table', async () => {
-    const ref = await ingestSource(engine, { kind: 'rows', rows: [{ id: 1 }, { id: 2 }] }, { cacheDir: join(dir, 'cache') })
+    const ref = await ingestSource(
+      engine,
+      { kind: 'rows', rows: [{ id: 1 }, { id: 2 }] },
+      { cacheDir: join(dir, 'cache') },
+    )
     const { report } = await validateTable(
       t,
       defineSuite({ policy: 'warn', expectations: [{ kind: 'references', column: 'id', dataset: 'ids' }] }),
@@ -219,7 +230,9 @@ describe('expectations', () => {
       { kind: 'rows', rows: [{ c: 'a' }, { c: 'b' }, { c: null }] },
       {
         cacheDir: join(dir, 'cache'),
-        schema: defineSchema({ columns: [{ name: 'c', type: 'category', nullable: false, categories: ['a'] }] }),
+        schema: defineSchema({
+          columns: [{ name: 'c', type: 'category', nullable: false, categories: ['a'] }],
+        }),
       },
     )
     const { report } = await validateTable(strict, defineSuite({ policy: 'warn', expectations: [] }))
@@ -228,7 +241,10 @@ describe('expectations', () => {
       ['schema: in_set(c)', 1],
     ])
     expect(() =>
-      parseSuite({ policy: 'explode', expectations: [{ kind: 'between' }, { kind: 'match_regex', column: 'x', pattern: '(' }, { nope: {} }] }),
+      parseSuite({
+        policy: 'explode',
+        expectations: [{ kind: 'between' }, { kind: 'match_regex', column: 'x', pattern: '(' }, { nope: {} }],
+      }),
     ).toThrowError(
       expect.objectContaining({
         code: 'CAIRN_VALIDATION_FAILED',

@@ -69,7 +69,10 @@ describe('CSV ingest: malformed rows', () => {
         onMalformed: 'fail',
         schema: defineSchema({ columns: { a: 'integer', b: 'integer' } }),
       }),
-    ).rejects.toMatchObject({ code: 'CAIRN_MALFORMED_ROWS', message: expect.stringContaining('bad-fail.csv:4, column "a"') })
+    ).rejects.toMatchObject({
+      code: 'CAIRN_MALFORMED_ROWS',
+      message: expect.stringContaining('bad-fail.csv:4, column "a"'),
+    })
   })
 })
 
@@ -78,7 +81,10 @@ describe('CSV ingest: clear errors', () => {
     const path = join(dir, 'latin.csv')
     writeText(dir, 'latin.csv', '')
     const { writeFileSync } = await import('node:fs')
-    writeFileSync(path, Buffer.concat([Buffer.from('a,b\n1,ok\n2,caf'), Buffer.from([0xe9]), Buffer.from('\n')]))
+    writeFileSync(
+      path,
+      Buffer.concat([Buffer.from('a,b\n1,ok\n2,caf'), Buffer.from([0xe9]), Buffer.from('\n')]),
+    )
     await expect(ingestSource(engine, path, opts())).rejects.toMatchObject({
       code: 'CAIRN_ENCODING_ERROR',
       message: expect.stringMatching(/latin\.csv:3: /),
@@ -105,7 +111,10 @@ describe('CSV ingest: clear errors', () => {
   it('names the file, line and columns when a declared column is missing', async () => {
     const path = writeText(dir, 'cols.csv', 'a,b\n1,2\n')
     await expect(
-      ingestSource(engine, path, { ...opts(), schema: defineSchema({ columns: { a: 'integer', price: 'number' } }) }),
+      ingestSource(engine, path, {
+        ...opts(),
+        schema: defineSchema({ columns: { a: 'integer', price: 'number' } }),
+      }),
     ).rejects.toMatchObject({
       code: 'CAIRN_COLUMN_NOT_FOUND',
       message: expect.stringMatching(/cols\.csv:1: column "price"/),
@@ -116,7 +125,10 @@ describe('CSV ingest: clear errors', () => {
   it('refuses a declared type most values cannot be cast to, naming file, line and column', async () => {
     const path = writeText(dir, 'cast.csv', 'id,when\n1,yesterday\n2,tomorrow\n3,2026-01-01\n')
     await expect(
-      ingestSource(engine, path, { ...opts(), schema: defineSchema({ columns: { id: 'integer', when: 'datetime' } }) }),
+      ingestSource(engine, path, {
+        ...opts(),
+        schema: defineSchema({ columns: { id: 'integer', when: 'datetime' } }),
+      }),
     ).rejects.toMatchObject({
       code: 'CAIRN_TYPE_CAST_FAILED',
       message: expect.stringMatching(/cast\.csv:2: column "when" cannot be read as datetime/),
@@ -133,7 +145,11 @@ describe('CSV ingest: dialects and inference', () => {
     ])
     const adultLike = await ingestSource(
       engine,
-      { kind: 'file', path: writeText(dir, 'a.data', 'age, job, pay\n39, State-gov, 77516\n50, ?, 83311\n'), csv: { nullValues: ['?'] } },
+      {
+        kind: 'file',
+        path: writeText(dir, 'a.data', 'age, job, pay\n39, State-gov, 77516\n50, ?, 83311\n'),
+        csv: { nullValues: ['?'] },
+      },
       opts(),
     )
     expect(await adultLike.toRows()).toEqual([
@@ -175,7 +191,11 @@ describe('CSV ingest: dialects and inference', () => {
     expect(all.column('dt')?.type).toBe('datetime')
     const some = await ingestSource(
       engine,
-      { kind: 'file', path: join(dir, 'events/*/*.csv'), partitions: { from: '2026-11-21', to: '2026-11-22' } },
+      {
+        kind: 'file',
+        path: join(dir, 'events/*/*.csv'),
+        partitions: { from: '2026-11-21', to: '2026-11-22' },
+      },
       opts(),
     )
     const rows = await some.toRows()
@@ -186,6 +206,10 @@ describe('CSV ingest: dialects and inference', () => {
       ['2026-11-22', 1],
     ])
     const where = await some.locator?.locate([2])
-    expect(where?.get(2)).toMatchObject({ line: 2, row: 1, file: expect.stringContaining('dt=2026-11-22/part-0.csv') })
+    expect(where?.get(2)).toMatchObject({
+      line: 2,
+      row: 1,
+      file: expect.stringContaining('dt=2026-11-22/part-0.csv'),
+    })
   })
 })

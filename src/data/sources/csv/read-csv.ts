@@ -318,7 +318,7 @@ async function inferCsvTypes(
       const t = `trim(${id})`
       return [
         `count(${id}) AS nn${i}`,
-        `count(CASE WHEN lower(${t}) IN ('true', 'false', 't', 'f', 'yes', 'no') THEN 1 END) AS b${i}`,
+        `count(CASE WHEN lower(${t}) IN ('true', 'false') THEN 1 END) AS b${i}`,
         `count(CASE WHEN regexp_full_match(${t}, '[-+]?[0-9]+') AND TRY_CAST(${t} AS BIGINT) IS NOT NULL THEN 1 END) AS i${i}`,
         `count(TRY_CAST(${t} AS DOUBLE)) AS d${i}`,
         `count(CASE WHEN TRY_CAST(${t} AS DOUBLE) IS NULL AND TRY_CAST(${t} AS TIMESTAMP) IS NOT NULL THEN 1 END) AS t${i}`,
