@@ -26,6 +26,29 @@ export type {
 } from './executor/executor.js'
 export { LocalExecutor, type LocalExecutorOptions } from './executor/local/local-executor.js'
 export {
+  applyExperiment,
+  compareExperiments,
+  type ExperimentRow,
+} from './experiments/apply-experiment.js'
+export { type ExperimentRecord, ExperimentRecords } from './experiments/exp-records.js'
+export {
+  createExperimentWorkspace,
+  type ExperimentWorkspace,
+  writeParamsFile,
+} from './experiments/exp-workspace.js'
+export {
+  checkOverrides,
+  expandOverrides,
+  type OverrideSet,
+  type ParamOverride,
+  parseOverride,
+} from './experiments/overrides.js'
+export {
+  type RunExperimentsOptions,
+  runExperiments,
+  runQueuedExperiments,
+} from './experiments/run-experiments.js'
+export {
   buildGraph,
   checkOutputs,
   pipelineGraph,
@@ -47,6 +70,14 @@ export {
 } from './lock/lock-file.js'
 export { numericMetrics, parseMetricsText, readStageMetrics } from './metrics/read-metrics.js'
 export {
+  diffMetrics,
+  diffParams,
+  type MetricDiff,
+  type ParamDiff,
+  readSnapshot,
+  type Snapshot,
+} from './metrics/refs.js'
+export {
   DEFAULT_PIPELINE,
   type DepSpec,
   type ExternalResolvers,
@@ -61,7 +92,15 @@ export {
   type StageSpec,
   stageId,
 } from './model.js'
-export { DEFAULT_PARAMS_FILE, flattenParams, ParamsFiles } from './params/params-files.js'
+export {
+  allParams,
+  DEFAULT_PARAMS_FILE,
+  flattenParams,
+  ParamsFiles,
+  trackingParams,
+} from './params/params-files.js'
+export { type PlotRow, parsePlotData } from './plots/plot-data.js'
+export { type PlotsPageOptions, renderPlotsPage } from './plots/plots-page.js'
 export { createRunProgress, type RunProgressOptions } from './progress/run-progress.js'
 export { type PipelineRunRecord, RunRecords, type StageRunRecord } from './records/run-records.js'
 export { type CheckoutEntry, type CheckoutOptions, checkoutOutputs } from './run/checkout.js'

@@ -1,40 +1,10 @@
-import { type Command, InvalidArgumentError } from 'commander'
+import type { Command } from 'commander'
 import pc from 'picocolors'
 import type { PipelineWorkspace, RunResult, StageOutcome } from '../../pipelines/index.js'
 import { formatCell, printJson, printRows } from '../output.js'
 import type { CommandRegistrar } from '../program.js'
-
-interface GlobalFlags {
-  trackingUri?: string
-  artifactsUri?: string
-}
-
-/** Parse a positive integer option. */
-export function positiveInt(value: string): number {
-  const n = Number(value)
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive whole number')
-  return n
-}
-
-/** Open the project's pipeline workspace with the global store options (pipelines load lazily). */
-export async function openWorkspace(cmd: Command): Promise<PipelineWorkspace> {
-  const g = cmd.optsWithGlobals<GlobalFlags>()
-  const { openPipelineWorkspace } = await import('../../pipelines/index.js')
-  return openPipelineWorkspace({
-    ...(g.trackingUri ? { trackingUri: g.trackingUri } : {}),
-    ...(g.artifactsUri ? { artifactsUri: g.artifactsUri } : {}),
-  })
-}
-
-/** Split `[pipeline] [stage...]` arguments: the first is a pipeline when one has that name. */
-export function splitTargets(
-  ws: PipelineWorkspace,
-  args: string[],
-): { pipeline?: string; targets: string[] } {
-  const [first, ...rest] = args
-  if (first !== undefined && ws.project.pipelines.has(first)) return { pipeline: first, targets: rest }
-  return { targets: args }
-}
+import { registerPipelineExperiments } from './pipelines-exp.js'
+import { openWorkspace, positiveInt, splitTargets } from './pipelines-shared.js'
 
 interface RunFlags {
   force?: boolean
@@ -310,6 +280,11 @@ async function checkoutCommand(args: string[], flags: { json?: boolean }, cmd: C
 
 /** `cairn run`, `status`, `dag`, `checkout`, `params`, `metrics`, `plots`, `exp`. */
 export const registerPipelines: CommandRegistrar = (program) => {
+  registerRunCommands(program)
+  registerPipelineExperiments(program)
+}
+
+function registerRunCommands(program: Command): void {
   program
     .command('run')
     .description('Run pipeline stages whose code, deps or params changed (others come from cache or stay)')

@@ -69,3 +69,27 @@ export function flattenParams(
   }
   return out
 }
+
+/** Every param the stages can read: whole params files (params.yaml and those they name), flattened. */
+export function allParams(
+  params: ParamsFiles,
+  stages: Iterable<{ params: readonly { file: string }[] }>,
+): Record<string, Record<string, unknown>> {
+  const files = new Set<string>([DEFAULT_PARAMS_FILE])
+  for (const s of stages) for (const p of s.params) files.add(p.file)
+  const out: Record<string, Record<string, unknown>> = {}
+  for (const f of files) {
+    const content = params.read(f)
+    if (content !== undefined) out[f] = flattenParams(content)
+  }
+  return out
+}
+
+/** Params as tracking keys: `train.lr` for params.yaml, `other.yaml:seed` for other files. */
+export function trackingParams(byFile: Record<string, Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [file, values] of Object.entries(byFile)) {
+    for (const [k, v] of Object.entries(values)) out[file === DEFAULT_PARAMS_FILE ? k : `${file}:${k}`] = v
+  }
+  return out
+}

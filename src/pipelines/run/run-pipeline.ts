@@ -25,7 +25,7 @@ import {
   type StageSpec,
   stageId,
 } from '../model.js'
-import { flattenParams } from '../params/params-files.js'
+import { allParams, flattenParams, trackingParams } from '../params/params-files.js'
 import { RunRecords } from '../records/run-records.js'
 import {
   commandFields,
@@ -222,7 +222,7 @@ class PipelineRun {
     const stages = this.selected.map((id) => this.nodes.get(id)?.outcome as StageOutcome)
     const ok = stages.every((s) => !['failed', 'blocked', 'not-run', 'cancelled'].includes(s.status))
     let trackingRunId: string | undefined
-    if (this.tracking?.started)
+    if (this.tracking && (this.tracking.started || (this.opts.trigger === 'exp' && !this.opts.dryRun)))
       trackingRunId = await this.finishTracking(ok).catch((err) =>
         this.warn(`tracking: ${(err as Error).message}`),
       )
@@ -573,7 +573,9 @@ class PipelineRun {
             'cairn.stage_key': key,
             'cairn.pipeline_run_id': this.runId,
           },
-          Object.fromEntries(Object.values(ev.params).flatMap((v) => Object.entries(flattenParams(v)))),
+          trackingParams(
+            Object.fromEntries(Object.entries(ev.params).map(([f, v]) => [f, flattenParams(v)])),
+          ),
         )
         .catch((err) => this.warn(`tracking: ${(err as Error).message}`))
     }
@@ -940,8 +942,10 @@ class PipelineRun {
   async finishTracking(ok: boolean): Promise<string | undefined> {
     const link = this.tracking
     if (!link) return undefined
-    const parent = await link.parent({})
+    const parent = await link.parent({ 'cairn.pipeline_run_id': this.runId })
     const stages = this.selected.map((id) => this.graph.stages.get(id) as StageSpec)
+    if (!link.options.parentRunId)
+      await link.logParams(parent, trackingParams(allParams(this.opts.project.params, stages)))
     const metrics = await readStageMetrics(this.root, stages)
     const flat: Record<string, number> = {}
     for (const values of Object.values(metrics)) Object.assign(flat, values)
