@@ -109,6 +109,7 @@ export class Monitor {
   readonly #positiveClass: string | undefined
   readonly #options: MonitorOptions
   readonly #nonFeatures: Set<string>
+  #registered = false
 
   constructor(options: MonitorOptions) {
     this.#options = options
@@ -265,6 +266,10 @@ export class Monitor {
   async record(result: MonitorResult): Promise<RecordedResult> {
     const store = this.#options.store
     if (!store) return { result, alerts: [] }
+    if (!this.#registered) {
+      await store.upsertMonitor({ name: this.name, model: this.config.model ?? null, config: this.config })
+      this.#registered = true
+    }
     await store.saveResult(result)
     const rules = this.#options.rules ?? []
     const alerts =
