@@ -1,6 +1,6 @@
 import { mkdir, readFile, rm, stat } from 'node:fs/promises'
 import { basename, join } from 'node:path'
-import { Readable, Transform } from 'node:stream'
+import { Readable } from 'node:stream'
 import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 import { CairnError, getLogger, hashBytes, writeFileAtomic } from '../../core/index.js'
 
@@ -109,15 +109,17 @@ export async function fetchUrl(url: string, options: FetchUrlOptions): Promise<F
   const expected =
     lengthHeader !== null && res.headers.get('content-encoding') === null ? Number(lengthHeader) : undefined
   let received = 0
-  const counter = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      received += chunk.length
+  const source = Readable.fromWeb(res.body as unknown as WebReadableStream<Uint8Array>)
+  async function* counted(): AsyncGenerator<Buffer> {
+    for await (const chunk of source) {
+      const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array)
+      received += buf.length
       options.onProgress?.(received, expected)
-      cb(null, chunk)
-    },
-  })
+      yield buf
+    }
+  }
   await mkdir(dir, { recursive: true })
-  const body = Readable.fromWeb(res.body as unknown as WebReadableStream<Uint8Array>).pipe(counter)
+  const body = Readable.from(counted())
   try {
     await writeFileAtomic(file, body)
   } catch (err) {

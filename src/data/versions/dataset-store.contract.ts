@@ -136,7 +136,8 @@ export function describeDatasetStoreContract(
 
       const one = await f.data.read('events@2026-11-21')
       expect(one.rowCount).toBe(4)
-      expect(((await one.toRows())[0]?.dt as Date).toISOString()).toBe('2026-11-21T00:00:00.000Z')
+      const first = (await one.toRows())[0]
+      expect((first?.dt as Date | undefined)?.toISOString()).toBe('2026-11-21T00:00:00.000Z')
       const range = await f.data.read('events@2026-11-21..2026-11-22')
       expect(range.rowCount).toBe(9)
       const open = await f.data.read('events@..2026-11-20')
