@@ -5,6 +5,8 @@ export * from './matrix/index.js'
 export * from './metrics/index.js'
 export * from './linear/index.js'
 export * from './pipeline/index.js'
+export * from './transforms/index.js'
+export * from './evaluation/index.js'
 // neural networks (issue 6): estimators at the top level, building blocks under `nn`
 export * as nn from './nn/index.js'
 export { MlpModel, type MlpParams, mlpClassifier, mlpFamily, mlpRegressor } from './nn/index.js'

@@ -9,6 +9,7 @@ import {
   type Signature,
 } from '../bundle/index.js'
 import { compileRowReader, type FeatureMatrix, predictionMatrix } from '../matrix/index.js'
+import type { VectorPredictor } from '../pipeline/vector-predictor.js'
 
 /**
  * How decision values become predictions: `identity` (regression), `logistic` (one sigmoid
@@ -109,9 +110,20 @@ export class LinearModel implements Model {
 
   rowPredictor(): RowPredictor {
     const read = compileRowReader(this.signature.inputs)
+    const x = new Float64Array(this.features)
+    const vector = this.vectorPredictor()
+    return {
+      predict: (row) => {
+        read(row, x)
+        return vector.predict(x)
+      },
+    }
+  }
+
+  /** Predict from a feature vector in signature order (the allocation-free pipeline handoff). */
+  vectorPredictor(): VectorPredictor {
     const p = this.features
     const m = this.outputs
-    const x = new Float64Array(p)
     const d = new Float64Array(m)
     const classes = this.classes
     const k = classes?.length ?? 0
@@ -125,8 +137,7 @@ export class LinearModel implements Model {
     const intercept = this.intercept
     const link = this.state.link
     return {
-      predict: (row) => {
-        read(row, x)
+      predict: (x) => {
         for (let c = 0; c < m; c++) {
           let s = intercept[c] as number
           const o = c * p
@@ -181,10 +192,6 @@ function decide(d: Float64Array, o: number, m: number): number {
   return best
 }
 
-function sigmoid(z: number): number {
-  return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z))
-}
-
 function toProbabilities(
   link: LinearLink,
   d: Float64Array,
@@ -194,9 +201,12 @@ function toProbabilities(
   oo: number,
   k: number,
 ): void {
+  // Sigmoids are written inline: a helper returning a double may box it on the serving path.
   if (m === 1) {
     const z = d[o] as number
-    const p1 = link === 'modified-huber' ? (Math.min(1, Math.max(-1, z)) + 1) / 2 : sigmoid(z)
+    const e = Math.exp(-Math.abs(z))
+    const p1 =
+      link === 'modified-huber' ? (Math.min(1, Math.max(-1, z)) + 1) / 2 : z >= 0 ? 1 / (1 + e) : e / (1 + e)
     out[oo] = 1 - p1
     out[oo + 1] = p1
     return
@@ -216,7 +226,9 @@ function toProbabilities(
   let s = 0
   for (let c = 0; c < k; c++) {
     const z = d[o + c] as number
-    const v = link === 'modified-huber' ? (Math.min(1, Math.max(-1, z)) + 1) / 2 : sigmoid(z)
+    const e = Math.exp(-Math.abs(z))
+    const v =
+      link === 'modified-huber' ? (Math.min(1, Math.max(-1, z)) + 1) / 2 : z >= 0 ? 1 / (1 + e) : e / (1 + e)
     out[oo + c] = v
     s += v
   }

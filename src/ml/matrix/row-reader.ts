@@ -16,7 +16,9 @@ export function compileRowReader(inputs: readonly InputSpec[]): RowReader {
   return (row, out) => {
     for (let j = 0; j < p; j++) {
       const name = names[j] as string
-      const v = toNumber(row[name], name)
+      const raw = row[name]
+      // Numbers take the inline path: a call returning a double can box it.
+      const v = typeof raw === 'number' ? raw : toNumber(raw, name)
       if (v - v !== 0 && !(nullable[j] && Number.isNaN(v))) throw rowValueError(name, row[name], v)
       out[j] = v
     }
