@@ -12,8 +12,11 @@ import {
 
 const KEY_RE = /^[/\w.\- :]+$/
 
+const goodKeys = new Set<string>()
+
 /** Check a metric, param or tag key: MLflow's characters, at most 250 of them, no path tricks. */
 export function checkKey(key: unknown, what: 'metric' | 'param' | 'tag'): string {
+  if (typeof key === 'string' && goodKeys.has(key)) return key
   const fail = (why: string) =>
     new CairnError(
       what === 'metric' ? 'CAIRN_INVALID_METRIC' : 'CAIRN_INVALID_ARGUMENT',
@@ -29,29 +32,44 @@ export function checkKey(key: unknown, what: 'metric' | 'param' | 'tag'): string
   if (!KEY_RE.test(key)) throw fail('it holds characters other than letters, digits, _ - . / : and spaces')
   if (key.startsWith('/') || key.split('/').some((s) => s === '..'))
     throw fail('it must not start with / or contain ".." segments')
+  if (goodKeys.size >= 10_000) goodKeys.clear()
+  goodKeys.add(key)
   return key
 }
 
 /** Check one metric and fill in its timestamp (now) and step (0). */
 export function checkMetric(m: MetricInput, now = Date.now(), index?: number): Metric {
-  const where = index === undefined ? '' : ` (metric #${index})`
   if (m === null || typeof m !== 'object')
-    throw new CairnError('CAIRN_INVALID_METRIC', `A metric must be an object with key and value${where}`)
+    throw new CairnError(
+      'CAIRN_INVALID_METRIC',
+      `A metric must be an object with key and value${index === undefined ? '' : ` (metric #${index})`}`,
+    )
   const key = checkKey(m.key, 'metric')
-  const fail = (why: string) =>
-    new CairnError('CAIRN_INVALID_METRIC', `Invalid value for metric "${key}"${where}: ${why}`, {
-      details: { key, ...(index === undefined ? {} : { index }) },
-      hint: 'Metric values are numbers (NaN and ±Infinity allowed); steps and timestamps are integers',
-    })
-  if (typeof m.value !== 'number')
-    throw fail(`expected a number, got ${JSON.stringify(m.value) ?? typeof m.value}`)
+  const value = m.value
   const timestamp = m.timestamp ?? now
   const step = m.step ?? 0
+  if (typeof value !== 'number')
+    throw metricError(key, index, `expected a number, got ${JSON.stringify(value) ?? typeof value}`)
   if (typeof timestamp !== 'number' || !Number.isSafeInteger(timestamp) || timestamp < 0)
-    throw fail(`timestamp must be a non-negative integer (ms), got ${JSON.stringify(timestamp)}`)
+    throw metricError(
+      key,
+      index,
+      `timestamp must be a non-negative integer (ms), got ${JSON.stringify(timestamp)}`,
+    )
   if (typeof step !== 'number' || !Number.isSafeInteger(step))
-    throw fail(`step must be an integer, got ${JSON.stringify(step)}`)
-  return { key, value: m.value, timestamp, step }
+    throw metricError(key, index, `step must be an integer, got ${JSON.stringify(step)}`)
+  return { key, value, timestamp, step }
+}
+
+function metricError(key: string, index: number | undefined, why: string): CairnError {
+  return new CairnError(
+    'CAIRN_INVALID_METRIC',
+    `Invalid value for metric "${key}"${index === undefined ? '' : ` (metric #${index})`}: ${why}`,
+    {
+      details: { key, ...(index === undefined ? {} : { index }) },
+      hint: 'Metric values are numbers (NaN and ±Infinity allowed); steps and timestamps are integers',
+    },
+  )
 }
 
 /** Check a param (key and value) and return it with the value as a string. */

@@ -1,6 +1,6 @@
 import { sql, type Transaction } from 'kysely'
 import { CairnError } from '../../core/index.js'
-import type { Database } from '../../store/index.js'
+import type { Database, SqlDialect } from '../../store/index.js'
 import { type KeyValue, type Metric, SYSTEM_TAGS } from '../types.js'
 import { chunks } from './rows.js'
 
@@ -69,12 +69,48 @@ export async function writeTags(trx: Transaction<Database>, runId: string, tags:
     await trx.updateTable('runs').set({ run_name: name }).where('run_uuid', '=', runId).execute()
 }
 
+/** A metric value as a JSON literal SQL can read: SQLite takes 9e999 as infinity, PostgreSQL casts "Infinity". */
+function jsonNumber(v: number, dialect: SqlDialect): string {
+  if (Number.isFinite(v)) return String(v)
+  if (dialect === 'sqlite') return v > 0 ? '9e999' : '-9e999'
+  return v > 0 ? '"Infinity"' : '"-Infinity"'
+}
+
+/**
+ * Insert many metric rows with one statement and one bound parameter: the rows travel as a JSON
+ * array that the database unpacks (`json_each` / `json_array_elements`). Building a 6,000-value
+ * INSERT would cost more than storing it. Exact duplicates are ignored.
+ */
+async function insertMetricRows(
+  trx: Transaction<Database>,
+  dialect: SqlDialect,
+  runId: string,
+  rows: ReadonlyArray<{ key: string; value: number; timestamp: number; step: number; is_nan: number }>,
+): Promise<void> {
+  let json = '['
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!
+    json += `${i ? ',' : ''}[${JSON.stringify(r.key)},${jsonNumber(r.value, dialect)},${r.timestamp},${r.step},${r.is_nan}]`
+  }
+  json += ']'
+  if (dialect === 'sqlite')
+    await sql`insert into metrics (run_uuid, key, value, timestamp, step, is_nan)
+      select ${runId}, j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4 from json_each(${json}) j where true
+      on conflict do nothing`.execute(trx)
+  else
+    await sql`insert into metrics (run_uuid, key, value, timestamp, step, is_nan)
+      select ${runId}, e ->> 0, (e ->> 1)::double precision, (e ->> 2)::bigint, (e ->> 3)::bigint, (e ->> 4)::integer
+      from json_array_elements(${json}::json) e
+      on conflict do nothing`.execute(trx)
+}
+
 /**
  * Insert metric values (exact duplicates are ignored) and move `latest_metrics` forward: the
  * latest value of a key is the one with the greatest (step, timestamp, value), as in MLflow.
  */
 export async function writeMetrics(
   trx: Transaction<Database>,
+  dialect: SqlDialect,
   runId: string,
   metrics: Metric[],
 ): Promise<void> {
@@ -90,12 +126,7 @@ export async function writeMetrics(
       is_nan: isNan ? 1 : 0,
     }
   })
-  for (const part of chunks(rows, 1000))
-    await trx
-      .insertInto('metrics')
-      .values(part)
-      .onConflict((oc) => oc.doNothing())
-      .execute()
+  for (const part of chunks(rows, 5000)) await insertMetricRows(trx, dialect, runId, part)
   const latest = new Map<string, (typeof rows)[number]>()
   for (const r of rows) {
     const cur = latest.get(r.key)

@@ -530,7 +530,7 @@ export class StoreTrackingClient implements TrackingClient {
       await this.#requireActiveRun(trx, runId)
       await writeParams(trx, runId, params)
       await writeTags(trx, runId, tags)
-      await writeMetrics(trx, runId, metrics)
+      await writeMetrics(trx, this.metadata.dialect, runId, metrics)
     })
   }
 
