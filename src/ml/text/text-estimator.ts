@@ -59,8 +59,8 @@ abstract class TextEstimator<P extends TextClassifierParams> implements Estimato
       )
     }
     const y = encodeLabels(labels, classes)
-    const vectorizer = Vectorizer.fit(this.params.vectorizer, docs)
-    const x = vectorizer.transform(docs)
+    const { vectorizer, matrix } = Vectorizer.fitTransform(this.params.vectorizer, docs)
+    const x = matrix!
     const signature: Signature = {
       inputs: [{ name: textColumn, type: 'text', nullable: true }],
       output: { task: classes.length === 2 ? 'binary' : 'multiclass', name: options.target, classes },

@@ -46,15 +46,29 @@ export class Vectorizer {
 
   /** Learn the vocabulary and document frequencies. */
   static fit(spec: VectorizerSpec, docs: readonly (string | null)[]): Vectorizer {
-    if (spec.kind === 'hashing') return new Vectorizer(spec, undefined, undefined)
+    return Vectorizer.fitTransform(spec, docs, false).vectorizer
+  }
+
+  /** Fit and transform in one pass over the text (each document is tokenised once). */
+  static fitTransform(
+    spec: VectorizerSpec,
+    docs: readonly (string | null)[],
+    transform = true,
+  ): { vectorizer: Vectorizer; matrix: CsrMatrix | undefined } {
+    if (spec.kind === 'hashing') {
+      const v = new Vectorizer(spec, undefined, undefined)
+      return { vectorizer: v, matrix: transform ? v.transform(docs) : undefined }
+    }
     const analyze = createAnalyzer(spec.tokenizer)
     const df = new Map<string, number>()
     const tf = new Map<string, number>()
+    const tokens: string[][] = []
     for (const d of docs) {
-      if (!d) continue
-      const seen = new Set(analyze(d))
-      for (const t of seen) df.set(t, (df.get(t) ?? 0) + 1)
-      if (spec.maxFeatures) for (const t of analyze(d)) tf.set(t, (tf.get(t) ?? 0) + 1)
+      const t = d ? analyze(d) : []
+      if (transform) tokens.push(t)
+      const seen = new Set(t)
+      for (const w of seen) df.set(w, (df.get(w) ?? 0) + 1)
+      if (spec.maxFeatures) for (const w of t) tf.set(w, (tf.get(w) ?? 0) + 1)
     }
     const n = docs.length
     const minDf = spec.minDf === undefined ? 1 : spec.minDf < 1 ? Math.ceil(spec.minDf * n) : spec.minDf
@@ -82,7 +96,24 @@ export class Vectorizer {
         idf![i] = Math.log((1 + n) / (1 + (df.get(t) ?? 0))) + 1
       })
     }
-    return new Vectorizer(spec, terms, idf)
+    const vectorizer = new Vectorizer(spec, terms, idf)
+    return { vectorizer, matrix: transform ? vectorizer.fromTokens(tokens) : undefined }
+  }
+
+  private fromTokens(tokens: readonly string[][]): CsrMatrix {
+    const b = new CsrBuilder(this.width)
+    const row = new Map<number, number>()
+    for (const t of tokens) {
+      row.clear()
+      this.countTokens(t, row)
+      b.addRow(row)
+    }
+    return this.finish(b.build())
+  }
+
+  private finish(m: CsrMatrix): CsrMatrix {
+    const norm = this.spec.norm === undefined ? (this.spec.kind === 'count' ? null : 'l2') : this.spec.norm
+    return norm === 'l2' ? normalizeRows(m) : m
   }
 
   /** Documents → a `docs × width` CSR matrix. Missing and empty documents give empty rows. */
@@ -94,17 +125,19 @@ export class Vectorizer {
       if (d) this.accumulate(d, row)
       b.addRow(row)
     }
-    const m = b.build()
-    const norm = this.spec.norm === undefined ? (this.spec.kind === 'count' ? null : 'l2') : this.spec.norm
-    return norm === 'l2' ? normalizeRows(m) : m
+    return this.finish(b.build())
   }
 
   /** One document into a (column → value) map, before normalisation. */
   accumulate(doc: string, row: Map<number, number>): void {
+    this.countTokens(this.analyze(doc), row)
+  }
+
+  private countTokens(tokens: readonly string[], row: Map<number, number>): void {
     const hashing = this.spec.kind === 'hashing'
     const nf = this.spec.nFeatures ?? 2 ** 18
     const alt = this.spec.alternateSign ?? true
-    for (const t of this.analyze(doc)) {
+    for (const t of tokens) {
       if (hashing) {
         const h = murmurhash3(t)
         const col = Math.abs(h) % nf
