@@ -55,9 +55,9 @@ console.log(
 
 const cols = { user: 'user', item: 'item' }
 const rows: { name: string; seconds: number; report: Record<string, number> }[] = []
-async function run(name: string, fit: () => Promise<Recommender>) {
+async function run(name: string, build: () => Promise<Recommender>) {
   const t0 = performance.now()
-  const model = await fit()
+  const model = await build()
   const seconds = (performance.now() - t0) / 1000
   rows.push({ name, seconds, report: evaluateRecommender(model, test, { ks: [10, 50] }) })
 }
