@@ -18,7 +18,13 @@ export class PhaseBarrier {
     private readonly local: CommandRunner,
   ) {}
 
+  readonly times = new Float64Array(16)
   run(cmd: number): void {
+    const t0 = performance.now()
+    this.run2(cmd)
+    this.times[cmd] = (this.times[cmd] as number) + performance.now() - t0
+  }
+  run2(cmd: number): void {
     const ctl = this.ctl
     if (this.helpers > 0) {
       ctl[CTL_CMD] = cmd
@@ -55,7 +61,8 @@ export class PhaseBarrier {
  * coordinator stops instead of waiting forever.
  */
 export function helperLoop(ctl: Int32Array, runner: CommandRunner, exitCmd: number): void {
-  let gen = Atomics.load(ctl, CTL_GEN)
+  // Generations start at 0 in a fresh control block; the coordinator may already have moved on.
+  let gen = 0
   for (;;) {
     let spins = 0
     while (Atomics.load(ctl, CTL_GEN) === gen) {

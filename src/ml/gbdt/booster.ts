@@ -230,8 +230,19 @@ export class Booster {
       for (const f of this.rng.sample(job.f, k)) this.treeMask[f] = 1
     }
     const sampled = p.subsample < 1 ? 1 : 0
+    if (job.pack) {
+      let gm = 0
+      let hm = 0
+      for (let w = 0; w < job.threads; w++) {
+        gm = Math.max(gm, v.gmax[(w * job.k + cls) * 2] as number)
+        hm = Math.max(hm, v.gmax[(w * job.k + cls) * 2 + 1] as number)
+      }
+      v.scal[0] = gm > 0 ? gm / job.pack.gLevels : 1
+      v.scal[1] = job.pack.unitHessian || !(hm > 0) ? 1 : hm / job.pack.hLevels
+    }
     v.cmd[0] = treeIndex
     v.cmd[1] = sampled
+    v.cmd[2] = cls
     this.barrier.run(CMD_ROOT)
     let nodes = 1
     this.depth[0] = 0
@@ -372,9 +383,14 @@ export class Booster {
   /** Sum of gradients (part 0) or hessians (part 1) in a histogram, from its first feature. */
   private histTotal(slot: number, part: number): number {
     const { job, v } = this.engine
-    const ho = slot * histSize(job.f)
+    const ho = slot * histSize(job)
     let s = 0
     const nb = v.binCounts[0] as number
+    if (job.pack) {
+      for (let j = 0; j < nb; j++) s += v.full[ho + j] as number
+      const gq = Math.floor(s / job.pack.twoS)
+      return part === 0 ? gq * (v.scal[0] as number) : (s - gq * job.pack.twoS) * (v.scal[1] as number)
+    }
     for (let j = 0; j < nb; j++) s += v.full[ho + 2 * j + part] as number
     return s
   }

@@ -1,6 +1,6 @@
 import { hash3 } from '../trees/random.js'
-import { binCategoryRange, binNumericRange, numericEdges } from './binning.js'
-import { buildHistogram, HIST_FEATURE, subtractHistogram } from './histogram.js'
+import { binCategoryRange, binNumericRange, numericEdges, transposeBins } from './binning.js'
+import { buildHistogram, buildPackedHistogram, subtractHistogram, unpackFeature } from './histogram.js'
 import { computeGradients, lossSum } from './objectives.js'
 import type { GbdtJob } from './shared.js'
 import { GbdtViews, histSize } from './shared.js'
@@ -41,6 +41,7 @@ export class GbdtEngine {
   readonly f1: number
   private readonly finder: SplitFinder
   private readonly hs: number
+  private readonly scratch = new Float64Array(512)
   private huberDelta = 1
 
   constructor(
@@ -56,7 +57,7 @@ export class GbdtEngine {
     this.f0 = Math.floor((worker * job.f) / W)
     this.f1 = Math.floor(((worker + 1) * job.f) / W)
     this.finder = new SplitFinder(job.params)
-    this.hs = histSize(job.f)
+    this.hs = histSize(job)
   }
 
   /** Run the command in the control block. */
@@ -77,7 +78,7 @@ export class GbdtEngine {
         this.gradients()
         return
       case CMD_ROOT:
-        this.root(c[0] as number, c[1] as number)
+        this.root(c[0] as number, c[1] as number, c[2] as number)
         return
       case CMD_PARTITION:
         this.partition()
@@ -116,42 +117,23 @@ export class GbdtEngine {
     }
   }
 
+  /** Bin this thread's rows column by column, then lay them out row-major for histograms. */
   private bin(): void {
     const { job, v } = this
+    const { n, nv } = job
     for (let f = 0; f < job.f; f++) {
       if (job.categorical[f]) {
-        binCategoryRange(
-          v.raw,
-          f * job.n,
-          v.catToBin,
-          job.catOffsets[f] as number,
-          job.catCounts[f] as number,
-          v.bins,
-          job.stride,
-          f,
-          this.r0,
-          this.r1,
-        )
-        if (job.nv > 0)
-          binCategoryRange(
-            v.vraw,
-            f * job.nv,
-            v.catToBin,
-            job.catOffsets[f] as number,
-            job.catCounts[f] as number,
-            v.vbins,
-            job.stride,
-            f,
-            this.v0,
-            this.v1,
-          )
+        const co = job.catOffsets[f] as number
+        const cc = job.catCounts[f] as number
+        binCategoryRange(v.raw, f * n, v.catToBin, co, cc, v.cbins, f * n, this.r0, this.r1)
+        if (nv > 0) binCategoryRange(v.vraw, f * nv, v.catToBin, co, cc, v.vbins, f * nv, this.v0, this.v1)
       } else {
         const ec = v.edgeCounts[f] as number
-        binNumericRange(v.raw, f * job.n, v.edges, f * 256, ec, v.bins, job.stride, f, this.r0, this.r1)
-        if (job.nv > 0)
-          binNumericRange(v.vraw, f * job.nv, v.edges, f * 256, ec, v.vbins, job.stride, f, this.v0, this.v1)
+        binNumericRange(v.raw, f * n, v.edges, f * 256, ec, v.cbins, f * n, this.r0, this.r1)
+        if (nv > 0) binNumericRange(v.vraw, f * nv, v.edges, f * 256, ec, v.vbins, f * nv, this.v0, this.v1)
       }
     }
+    transposeBins(v.cbins, n, job.f, v.bins, job.stride, this.r0, this.r1)
   }
 
   /** Start predictions at the base scores (in `red[0..k)`). */
@@ -163,19 +145,39 @@ export class GbdtEngine {
     for (let r = this.v0; r < this.v1; r++) for (let k = 0; k < K; k++) v.vpred[r * K + k] = base[k] as number
   }
 
+  /** Gradients of this thread's rows, and per output the largest |g| and h (for quantisation). */
   private gradients(): void {
     const { job, v } = this
     computeGradients(job.objective, v.y, v.w, v.pred, v.gh, job.n, job.k, this.r0, this.r1, this.huberDelta)
+    if (!job.pack) return
+    const gh = v.gh
+    for (let k = 0; k < job.k; k++) {
+      const off = k * 2 * job.n
+      let gm = 0
+      let hm = 0
+      for (let r = this.r0; r < this.r1; r++) {
+        const g = Math.abs(gh[off + 2 * r] as number)
+        const h = gh[off + 2 * r + 1] as number
+        if (g > gm) gm = g
+        if (h > hm) hm = h
+      }
+      v.gmax[(this.worker * job.k + k) * 2] = gm
+      v.gmax[(this.worker * job.k + k) * 2 + 1] = hm
+    }
   }
 
-  /** Rows of this thread in the tree's sample, in order, as the root's segment. */
-  private root(tree: number, sampled: number): void {
+  /**
+   * Rows of this thread in the tree's sample, in order, as the root's segment; when packing,
+   * each row's (g, h) quantised with stochastic rounding (a hash of seed, tree and row, so the
+   * result does not depend on the thread layout).
+   */
+  private root(tree: number, sampled: number, cls: number): void {
     const { job, v } = this
     const idx = v.idx
     let k = this.r0
+    const seed = job.seed
     if (sampled) {
       const limit = Math.floor(job.params.subsample * 4294967296)
-      const seed = job.seed
       for (let r = this.r0; r < this.r1; r++) if (hash3(seed, tree, r) < limit) idx[k++] = r
     } else {
       for (let r = this.r0; r < this.r1; r++) idx[k++] = r
@@ -183,6 +185,29 @@ export class GbdtEngine {
     const s = this.worker * job.maxNodes * 2
     v.seg[s] = this.r0
     v.seg[s + 1] = k
+    const pack = job.pack
+    if (!pack) return
+    const gInv = 1 / (v.scal[0] as number)
+    const hInv = 1 / (v.scal[1] as number)
+    const twoS = pack.twoS
+    const gl = pack.gLevels
+    const hl = pack.hLevels
+    const gh = v.gh
+    const q = v.q
+    const off = cls * 2 * job.n
+    const qseed = seed ^ 0x6a09e667
+    for (let i = this.r0; i < k; i++) {
+      const r = idx[i] as number
+      const x = hash3(qseed, tree, r)
+      let gq = Math.floor((gh[off + 2 * r] as number) * gInv + (x & 0xffff) / 65536)
+      gq = gq > gl ? gl : gq < -gl ? -gl : gq
+      let hq = 1
+      if (!pack.unitHessian) {
+        hq = Math.floor((gh[off + 2 * r + 1] as number) * hInv + (x >>> 16) / 65536)
+        hq = hq > hl ? hl : hq < 0 ? 0 : hq
+      }
+      q[r] = gq * twoS + hq
+    }
   }
 
   /** cmd: [count, (node, left, right)…]; split this thread's segment of each node in place (stable). */
@@ -191,15 +216,15 @@ export class GbdtEngine {
     const c = v.cmd
     const count = c[0] as number
     const segBase = this.worker * job.maxNodes * 2
-    const { idx, tmp, bins, seg, tFeature, tBin, tFlags, tBits } = v
-    const stride = job.stride
+    const { idx, tmp, cbins, seg, tFeature, tBin, tFlags, tBits } = v
+    const n = job.n
     for (let e = 0; e < count; e++) {
       const node = c[1 + 3 * e] as number
       const left = c[2 + 3 * e] as number
       const right = c[3 + 3 * e] as number
       const b = seg[segBase + 2 * node] as number
       const end = seg[segBase + 2 * node + 1] as number
-      const f = tFeature[node] as number
+      const col = (tFeature[node] as number) * n
       const flags = tFlags[node] as number
       const dl = flags & 1
       let nl = b
@@ -208,20 +233,20 @@ export class GbdtEngine {
         const t = tBin[node] as number
         for (let i = b; i < end; i++) {
           const r = idx[i] as number
-          const bin = bins[r * stride + f] as number
+          const bin = cbins[col + r] as number
           if (bin === 0 ? dl === 1 : bin <= t) idx[nl++] = r
-          else tmp[nr++] = r
+          else tmp[b + nr++] = r
         }
       } else {
         const bo = node * CAT_WORDS
         for (let i = b; i < end; i++) {
           const r = idx[i] as number
-          const bin = bins[r * stride + f] as number
+          const bin = cbins[col + r] as number
           if ((((tBits[bo + (bin >> 5)] as number) >>> (bin & 31)) & 1) === 1) idx[nl++] = r
-          else tmp[nr++] = r
+          else tmp[b + nr++] = r
         }
       }
-      for (let i = 0; i < nr; i++) idx[nl + i] = tmp[i] as number
+      for (let i = 0; i < nr; i++) idx[nl + i] = tmp[b + i] as number
       seg[segBase + 2 * left] = b
       seg[segBase + 2 * left + 1] = nl
       seg[segBase + 2 * right] = nl
@@ -243,6 +268,22 @@ export class GbdtEngine {
       const node = c[2 + 2 * e] as number
       const ho = single ? (c[3 + 2 * e] as number) * hs : (this.worker * job.entries + e) * hs
       hist.fill(0, ho, ho + hs)
+      if (job.pack) {
+        const sb = segBase + 2 * node
+        buildPackedHistogram(
+          v.bins,
+          v.bins32,
+          job.stride,
+          job.f,
+          v.q,
+          v.idx,
+          v.seg[sb] as number,
+          v.seg[sb + 1] as number,
+          hist,
+          ho,
+        )
+        continue
+      }
       buildHistogram(
         v.bins,
         v.bins32,
@@ -275,6 +316,12 @@ export class GbdtEngine {
     const f1 = this.f1
     const F = job.f
     const minGain = job.params.minSplitGain
+    const hf = job.histFeature
+    const pack = job.pack
+    const perBin = pack ? 1 : 2
+    const gScale = v.scal[0] as number
+    const hScale = v.scal[1] as number
+    const scratch = this.scratch
     for (let e = 0; e < count; e++) {
       const o = 1 + RF_WORDS * e
       const slot = c[o + 1] as number
@@ -287,8 +334,8 @@ export class GbdtEngine {
       const so = slot * hs
       if (W > 1 && hEntry >= 0) {
         for (let f = f0; f < f1; f++) {
-          const fo = f * HIST_FEATURE
-          const len = 2 * (binCounts[f] as number)
+          const fo = f * hf
+          const len = perBin * (binCounts[f] as number)
           const p0 = hEntry * hs + fo
           for (let j = 0; j < len; j++) full[so + fo + j] = partial[p0 + j] as number
           for (let w = 1; w < W; w++) {
@@ -298,7 +345,8 @@ export class GbdtEngine {
           }
         }
       }
-      if (sib >= 0) subtractHistogram(full, parentSlot * hs, full, so, full, sibSlot * hs, f0, f1, binCounts)
+      if (sib >= 0)
+        subtractHistogram(full, parentSlot * hs, full, so, full, sibSlot * hs, f0, f1, binCounts, hf, perBin)
       for (let side = 0; side < 2; side++) {
         if ((side === 0 ? findNode : findSib) === 0) continue
         const ho = (side === 0 ? slot : sibSlot) * hs
@@ -310,8 +358,15 @@ export class GbdtEngine {
         for (let f = f0; f < f1; f++) {
           if (nodeMask[mo + f] === 0) continue
           const nb = binCounts[f] as number
-          if (job.categorical[f]) this.finder.categorical(full, ho, f, nb, cand, co, candBits, bo)
-          else this.finder.numeric(full, ho, f, nb, cand, co)
+          let src = full
+          let o = ho + f * hf
+          if (pack) {
+            unpackFeature(full, o, nb, pack.twoS, gScale, hScale, scratch)
+            src = scratch
+            o = 0
+          }
+          if (job.categorical[f]) this.finder.categorical(src, o, f, nb, cand, co, candBits, bo)
+          else this.finder.numeric(src, o, f, nb, cand, co)
         }
       }
     }
@@ -346,23 +401,23 @@ export class GbdtEngine {
       const limit = Math.floor(job.params.subsample * 4294967296)
       for (let r = this.r0; r < this.r1; r++) {
         if (hash3(job.seed, tree, r) < limit) continue
-        const leaf = this.walk(v.bins, r)
+        const leaf = this.walk(v.cbins, job.n, r)
         pred[r * K + cls] = (pred[r * K + cls] as number) + (tValue[leaf] as number)
       }
     }
     for (let r = this.v0; r < this.v1; r++) {
-      const leaf = this.walk(v.vbins, r)
+      const leaf = this.walk(v.vbins, job.nv, r)
       v.vpred[r * K + cls] = (v.vpred[r * K + cls] as number) + (tValue[leaf] as number)
     }
   }
 
-  private walk(bins: Uint8Array, r: number): number {
+  /** The leaf of row r in the tree being grown, reading column-major bins (`f * n + r`). */
+  private walk(bins: Uint8Array, n: number, r: number): number {
     const { tFeature, tBin, tFlags, tBits, tLeft, tRight } = this.v
-    const row = r * this.job.stride
     let node = 0
     let left = tLeft[0] as number
     while (left >= 0) {
-      const bin = bins[row + (tFeature[node] as number)] as number
+      const bin = bins[(tFeature[node] as number) * n + r] as number
       const flags = tFlags[node] as number
       const goLeft =
         (flags & 2) === 0

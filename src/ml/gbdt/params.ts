@@ -46,6 +46,12 @@ export interface GbdtParams {
   catL2: number
   /** Rows sampled to find bin edges. */
   binSampleSize: number
+  /**
+   * Quantise gradients (stochastic rounding) and pack them with hessians into one number per row,
+   * halving histogram work [LightGBM use_quantized_grad]. Levels adapt to the row count: about
+   * 2^12 gradient levels at a million rows for unit-hessian losses.
+   */
+  quantizedGradients: boolean
 }
 
 export const gbdtDefaults: GbdtParams = {
@@ -69,6 +75,7 @@ export const gbdtDefaults: GbdtParams = {
   catSmooth: 10,
   catL2: 10,
   binSampleSize: 200_000,
+  quantizedGradients: true,
 }
 
 const objectives: readonly GbdtObjective[] = [
@@ -132,6 +139,7 @@ export function resolveGbdtParams(input: Partial<GbdtParams> & Record<string, un
   num('catSmooth', 0, Number.MAX_VALUE)
   num('catL2', 0, Number.MAX_VALUE)
   int('binSampleSize', 1000)
+  if (typeof p.quantizedGradients !== 'boolean') fail('quantizedGradients', 'a boolean')
   if (p.huberDelta !== undefined) num('huberDelta', 0, Number.MAX_VALUE, true)
   if (p.maxDepth === 0 && p.maxLeaves === 0) fail('maxDepth', 'positive unless maxLeaves bounds the tree')
   if (p.growPolicy === 'depthwise' && p.maxDepth === 0) fail('maxDepth', 'positive for depthwise growth')

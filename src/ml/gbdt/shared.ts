@@ -1,4 +1,3 @@
-import { HIST_FEATURE } from './histogram.js'
 import type { GbdtParams } from './params.js'
 import { CAND_SIZE, CAT_WORDS } from './split-finder.js'
 
@@ -14,7 +13,7 @@ export interface GbdtJob {
   k: number
   /** Threads taking part (worker 0 coordinates). */
   threads: number
-  /** Bytes per row of the bin matrix (features rounded up to a multiple of 4). */
+  /** Bytes per row of the row-major bin matrix (features rounded up to a multiple of 4). */
   stride: number
   /** Histogram entries per phase and histogram slots. */
   entries: number
@@ -25,10 +24,41 @@ export interface GbdtJob {
   catCounts: number[]
   catOffsets: number[]
   hasWeights: boolean
+  /** Quantised gradients packed one double per row (see histogram.ts), or float pairs. */
+  pack: PackSpec | null
+  /** Doubles per feature in a histogram (256 packed, 512 float). */
+  histFeature: number
   objective: number
   seed: number
   params: GbdtParams
   sab: Record<SharedName, SharedArrayBuffer>
+}
+
+/** How gradients are quantised: g_q in [−gLevels, gLevels], h_q in [0, hLevels] (1 = row counts). */
+export interface PackSpec {
+  /** 2^S: h_q sums stay below it. */
+  twoS: number
+  gLevels: number
+  hLevels: number
+  /** The hessian is 1 for every row, so h_q counts rows. */
+  unitHessian: boolean
+}
+
+/**
+ * Pick quantisation levels so any sum over n rows stays an exact integer below 2^53:
+ * n·hLevels < 2^S and n·gLevels·2^S < 2^53. Null when n is too large to keep enough levels.
+ */
+export function packSpec(n: number, unitHessian: boolean): PackSpec | null {
+  const L = Math.ceil(Math.log2(n + 1))
+  const budget = 52 - 2 * L
+  if (unitHessian) {
+    if (budget < 6) return null
+    return { twoS: 2 ** L, gLevels: 2 ** Math.min(budget, 16) - 1, hLevels: 1, unitHessian }
+  }
+  if (budget < 10) return null
+  const bh = Math.min(12, Math.floor(budget / 2))
+  const bg = Math.min(16, budget - bh)
+  return { twoS: 2 ** (L + bh), gLevels: 2 ** bg - 1, hLevels: 2 ** bh - 1, unitHessian }
 }
 
 export type SharedName =
@@ -39,6 +69,7 @@ export type SharedName =
   | 'vy'
   | 'vw'
   | 'bins'
+  | 'cbins'
   | 'vbins'
   | 'edges'
   | 'edgeCounts'
@@ -48,6 +79,9 @@ export type SharedName =
   | 'pred'
   | 'vpred'
   | 'gh'
+  | 'q'
+  | 'gmax'
+  | 'scal'
   | 'idx'
   | 'tmp'
   | 'seg'
@@ -85,6 +119,9 @@ export class GbdtViews {
   readonly vw: Float64Array | null
   readonly bins: Uint8Array
   readonly bins32: Uint32Array
+  /** Column-major copy of the bins (`f * n + r`), for partitions and tree walks. */
+  readonly cbins: Uint8Array
+  /** Validation bins, column-major. */
   readonly vbins: Uint8Array
   readonly edges: Float64Array
   readonly edgeCounts: Int32Array
@@ -94,6 +131,12 @@ export class GbdtViews {
   readonly pred: Float64Array
   readonly vpred: Float64Array
   readonly gh: Float64Array
+  /** Packed quantised (g, h) of the current tree, per row. */
+  readonly q: Float64Array
+  /** Per thread and output: max |g| and max h of its rows. */
+  readonly gmax: Float64Array
+  /** The current tree's quantisation: gScale, hScale. */
+  readonly scal: Float64Array
   readonly idx: Int32Array
   readonly tmp: Int32Array
   readonly seg: Int32Array
@@ -123,6 +166,7 @@ export class GbdtViews {
     this.vw = job.hasWeights && s.vw.byteLength > 0 ? new Float64Array(s.vw) : null
     this.bins = new Uint8Array(s.bins)
     this.bins32 = new Uint32Array(s.bins)
+    this.cbins = new Uint8Array(s.cbins)
     this.vbins = new Uint8Array(s.vbins)
     this.edges = new Float64Array(s.edges)
     this.edgeCounts = new Int32Array(s.edgeCounts)
@@ -132,6 +176,9 @@ export class GbdtViews {
     this.pred = new Float64Array(s.pred)
     this.vpred = new Float64Array(s.vpred)
     this.gh = new Float64Array(s.gh)
+    this.q = new Float64Array(s.q)
+    this.gmax = new Float64Array(s.gmax)
+    this.scal = new Float64Array(s.scal)
     this.idx = new Int32Array(s.idx)
     this.tmp = new Int32Array(s.tmp)
     this.seg = new Int32Array(s.seg)
@@ -154,8 +201,8 @@ export class GbdtViews {
 }
 
 /** Doubles in one histogram. */
-export function histSize(f: number): number {
-  return f * HIST_FEATURE
+export function histSize(job: Pick<GbdtJob, 'f' | 'histFeature'>): number {
+  return job.f * job.histFeature
 }
 
 /** Int32 words of the command area. */
@@ -164,7 +211,7 @@ export const CMD_WORDS = 1 << 16
 /** Sizes of every shared buffer, in bytes. */
 export function sharedSizes(job: Omit<GbdtJob, 'sab'>, sampleSize: number): Record<SharedName, number> {
   const { n, f, nv, k, threads, stride, entries, slots, maxNodes } = job
-  const hs = histSize(f)
+  const hs = histSize(job)
   const totalCats = job.catCounts.reduce((a, b) => a + b, 0)
   return {
     raw: 8 * n * f,
@@ -174,7 +221,8 @@ export function sharedSizes(job: Omit<GbdtJob, 'sab'>, sampleSize: number): Reco
     vy: 8 * nv,
     vw: job.hasWeights ? 8 * nv : 0,
     bins: n * stride,
-    vbins: nv * stride,
+    cbins: n * f,
+    vbins: nv * f,
     edges: 8 * f * 256,
     edgeCounts: 4 * f,
     binCounts: 4 * f,
@@ -183,6 +231,9 @@ export function sharedSizes(job: Omit<GbdtJob, 'sab'>, sampleSize: number): Reco
     pred: 8 * n * k,
     vpred: 8 * nv * k,
     gh: 8 * 2 * n * k,
+    q: job.pack ? 8 * n : 0,
+    gmax: 8 * threads * k * 2,
+    scal: 8 * 8,
     idx: 4 * n,
     tmp: 4 * n,
     seg: 4 * threads * maxNodes * 2,

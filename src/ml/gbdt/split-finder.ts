@@ -1,5 +1,3 @@
-import { HIST_FEATURE } from './histogram.js'
-
 /** Doubles per split candidate. */
 export const CAND_SIZE = 10
 export const C_GAIN = 0
@@ -73,9 +71,8 @@ export class SplitFinder {
     return -t / (h + this.l2)
   }
 
-  /** Numeric feature `f` with `nb` bins (bin 0 = missing). */
-  numeric(hist: Float64Array, ho: number, f: number, nb: number, cand: Float64Array, co: number): void {
-    const o = ho + f * HIST_FEATURE
+  /** Numeric feature `f` with `nb` bins (bin 0 = missing), its (g, h) pairs at `hist[o..]`. */
+  numeric(hist: Float64Array, o: number, f: number, nb: number, cand: Float64Array, co: number): void {
     const gm = hist[o] as number
     const hm = hist[o + 1] as number
     let G = gm
@@ -146,7 +143,7 @@ export class SplitFinder {
    */
   categorical(
     hist: Float64Array,
-    ho: number,
+    o: number,
     f: number,
     nb: number,
     cand: Float64Array,
@@ -154,7 +151,6 @@ export class SplitFinder {
     bits: Uint32Array,
     bo: number,
   ): void {
-    const o = ho + f * HIST_FEATURE
     const order = this.order
     const keys = this.keys
     let used = 0

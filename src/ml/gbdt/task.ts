@@ -30,7 +30,11 @@ export function runGbdtTask(
     aborted: () => aborted() || Atomics.load(engine.v.ctl, CTL_ABORT) !== 0,
   }
   try {
-    return new Booster(engine, barrier, reporter).train()
+    const r = new Booster(engine, barrier, reporter).train()
+    if (process.env.GBDT_TRACE)
+      console.error('phase ms', [...barrier.times].map((x) => x.toFixed(0)).join(' '))
+    ;(globalThis as any).__phases?.(barrier.times)
+    return r
   } finally {
     barrier.exit(CMD_EXIT)
   }

@@ -12,9 +12,10 @@ import {
 } from '../trees/features.js'
 import { WorkerPool } from '../trees/worker-pool.js'
 import type { BoostResult } from './booster.js'
-import { objectiveIds } from './objectives.js'
+import { HIST_FEATURE, PACKED_FEATURE } from './histogram.js'
+import { OBJ_ABSOLUTE, OBJ_HUBER, OBJ_SQUARED, objectiveIds } from './objectives.js'
 import { type GbdtParams, leafLimit } from './params.js'
-import { CTL_ABORT, type GbdtJob, histSize, type SharedName, sharedSizes } from './shared.js'
+import { CTL_ABORT, type GbdtJob, histSize, packSpec, type SharedName, sharedSizes } from './shared.js'
 import { runGbdtTask } from './task.js'
 
 /** Jobs smaller than this (rows × features) train on the calling thread when one thread is asked for. */
@@ -83,7 +84,10 @@ export async function trainGbdt(frame: Frame, options: FitOptions, p: GbdtParams
   const nv = valid?.rowCount ?? 0
   const requested = Math.max(1, Math.floor(options.threads ?? availableParallelism()))
   const threads = Math.max(1, Math.min(requested, Math.ceil(n / ROWS_PER_THREAD)))
-  const hs = histSize(F)
+  const unitHessian = w === undefined && (obj === OBJ_SQUARED || obj === OBJ_ABSOLUTE || obj === OBJ_HUBER)
+  const pack = p.quantizedGradients ? packSpec(n, unitHessian) : null
+  const histFeature = pack ? PACKED_FEATURE : HIST_FEATURE
+  const hs = histSize({ f: F, histFeature })
   const limit = leafLimit(p)
   const slots = Math.max(3, Math.min(limit + 2, Math.floor(HIST_MEMORY / (hs * 8))))
   const entries = Math.max(1, Math.min(64, Math.floor(PARTIAL_MEMORY / (threads * hs * 8))))
@@ -107,6 +111,8 @@ export async function trainGbdt(frame: Frame, options: FitOptions, p: GbdtParams
     catCounts,
     catOffsets,
     hasWeights: w !== undefined,
+    pack,
+    histFeature,
     objective: obj,
     seed: (options.seed ?? 0) >>> 0,
     params: p,
