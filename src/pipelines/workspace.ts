@@ -1,13 +1,7 @@
 import { join } from 'node:path'
 import { hashObject, loadProjectConfig, type ProjectConfig, STATE_DIR } from '../core/index.js'
-import { resolveModelUri, StoreRegistryClient } from '../registry/index.js'
-import {
-  type ArtifactStore,
-  type MetadataStore,
-  openArtifactStore,
-  openMetadataStore,
-} from '../store/index.js'
-import { StoreTrackingClient, type TrackingClient } from '../tracking/index.js'
+import type { ArtifactStore, MetadataStore } from '../store/index.js'
+import type { TrackingClient } from '../tracking/index.js'
 import type { PipelineDefinition } from './definition/define-pipeline.js'
 import { loadPipelines, type ProjectPipelines } from './definition/load-pipelines.js'
 import type { ExternalResolvers, ResolvedExternal } from './model.js'
@@ -20,7 +14,8 @@ export interface PipelineWorkspace {
   /** The project's `.cairn` (shared by experiment workspaces). */
   stateDir: string
   project: ProjectPipelines
-  artifacts(): ArtifactStore
+  /** The artifact store (opened on first call; the stores' modules load only then). */
+  artifacts(): Promise<ArtifactStore>
   /** The metadata store; undefined when the tracking URI is a server (`http://`). */
   metadata(): Promise<MetadataStore | undefined>
   tracking(): Promise<TrackingClient | undefined>
@@ -55,7 +50,7 @@ export async function openPipelineWorkspace(options: OpenWorkspaceOptions = {}):
     ...(options.paramsOverrides ? { paramsOverrides: options.paramsOverrides } : {}),
     ...(options.definitions ? { definitions: options.definitions } : {}),
   })
-  let artifacts: ArtifactStore | undefined
+  let artifacts: Promise<ArtifactStore> | undefined
   let metadata: Promise<MetadataStore | undefined> | undefined
   let tracking: Promise<TrackingClient | undefined> | undefined
   const ws: PipelineWorkspace = {
@@ -64,19 +59,25 @@ export async function openPipelineWorkspace(options: OpenWorkspaceOptions = {}):
     stateDir: join(config.root, STATE_DIR),
     project,
     artifacts() {
-      artifacts ??= openArtifactStore(config.artifactsUri, { base: config.root })
+      artifacts ??= import('../store/index.js').then((s) =>
+        s.openArtifactStore(config.artifactsUri, { base: config.root }),
+      )
       return artifacts
     },
     metadata() {
       metadata ??= config.trackingUri.startsWith('http')
         ? Promise.resolve(undefined)
-        : openMetadataStore(config.trackingUri, { base: config.root })
+        : import('../store/index.js').then((s) =>
+            s.openMetadataStore(config.trackingUri, { base: config.root }),
+          )
       return metadata
     },
     tracking() {
-      tracking ??= ws
-        .metadata()
-        .then((m) => (m ? new StoreTrackingClient({ metadata: m, artifacts: ws.artifacts() }) : undefined))
+      tracking ??= ws.metadata().then(async (m) => {
+        if (!m) return undefined
+        const { StoreTrackingClient } = await import('../tracking/index.js')
+        return new StoreTrackingClient({ metadata: m, artifacts: await ws.artifacts() })
+      })
       return tracking
     },
     resolvers() {
@@ -85,7 +86,8 @@ export async function openPipelineWorkspace(options: OpenWorkspaceOptions = {}):
         models: async (uri: string): Promise<ResolvedExternal> => {
           const m = await ws.metadata()
           if (!m) throw new Error('models:/ deps need a metadata store (sqlite:// or postgresql://)')
-          const registry = new StoreRegistryClient({ metadata: m, artifacts: ws.artifacts() })
+          const { resolveModelUri, StoreRegistryClient } = await import('../registry/index.js')
+          const registry = new StoreRegistryClient({ metadata: m, artifacts: await ws.artifacts() })
           const v = await resolveModelUri(registry, uri)
           return {
             uri,
@@ -104,7 +106,8 @@ export async function openPipelineWorkspace(options: OpenWorkspaceOptions = {}):
     async close() {
       const m = metadata ? await metadata.catch(() => undefined) : undefined
       await m?.close()
-      await artifacts?.close()
+      const a = artifacts ? await artifacts.catch(() => undefined) : undefined
+      await a?.close()
     },
   }
   return ws

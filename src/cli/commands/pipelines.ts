@@ -49,7 +49,7 @@ async function runCommand(args: string[], flags: RunFlags, cmd: Command): Promis
         keepGoing: flags.keepGoing === true,
         ...(flags.jobs ? { jobs: flags.jobs } : {}),
         ...(flags.retries !== undefined ? { retries: flags.retries } : {}),
-        artifacts: ws.artifacts(),
+        artifacts: () => ws.artifacts(),
         metadata: async () => {
           const m = await ws.metadata()
           if (!m)
@@ -161,7 +161,7 @@ async function statusCommand(args: string[], flags: { json?: boolean }, cmd: Com
       ...(pipeline ? { pipeline } : {}),
       targets,
       dryRun: true,
-      artifacts: ws.artifacts(),
+      artifacts: () => ws.artifacts(),
       resolvers: ws.resolvers(),
     })
     const rows = result.stages.map((s) => ({
@@ -258,7 +258,7 @@ async function checkoutCommand(args: string[], flags: { json?: boolean }, cmd: C
     const { pipeline, targets } = splitTargets(ws, args)
     const entries = await checkoutOutputs({
       project: ws.project,
-      artifacts: ws.artifacts(),
+      artifacts: await ws.artifacts(),
       stateDir: ws.stateDir,
       ...(pipeline ? { pipeline } : {}),
       targets,

@@ -35,7 +35,7 @@ export async function applyExperiment(
   }
   await writeFileAtomic(join(ws.root, LOCK_FILE), experiment.lock)
   const project = await loadPipelines({ root: ws.root, file: ws.config.file })
-  const outputs = await checkoutOutputs({ project, artifacts: ws.artifacts(), stateDir: ws.stateDir })
+  const outputs = await checkoutOutputs({ project, artifacts: await ws.artifacts(), stateDir: ws.stateDir })
   return { experiment, outputs }
 }
 

@@ -1,6 +1,5 @@
 import { CairnError, isCairnError } from '../../core/index.js'
 import type { MetadataStore, PipelineExperimentsTable } from '../../store/index.js'
-import { isUniqueViolation } from '../../store/index.js'
 import type { OverrideSet } from './overrides.js'
 
 /** An experiment: a pipeline run with overridden params, recorded for comparison. */
@@ -60,6 +59,7 @@ export class ExperimentRecords {
         })
         .execute()
     } catch (err) {
+      const { isUniqueViolation } = await import('../../store/index.js')
       if (isUniqueViolation(err)) {
         throw new CairnError('CAIRN_ALREADY_EXISTS', `An experiment named '${e.name}' already exists`, {
           hint: 'Pick another --name, or remove the old one: cairn exp remove <name>',

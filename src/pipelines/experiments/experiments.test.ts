@@ -56,7 +56,7 @@ async function setup(): Promise<{ project: TestProject; workspace: PipelineWorks
   ws = workspace
   const first = await runPipeline({
     project: workspace.project,
-    artifacts: workspace.artifacts(),
+    artifacts: await workspace.artifacts(),
     metadata: async () => (await workspace.metadata()) as never,
   })
   expect(first.ok).toBe(true)
@@ -173,7 +173,7 @@ describe('experiments', () => {
     // the applied state is up to date: nothing runs
     const again = await runPipeline({
       project: (await openPipelineWorkspace({ cwd: project.root })).project,
-      artifacts: workspace.artifacts(),
+      artifacts: await workspace.artifacts(),
     })
     expect(again.stages.map((s) => s.status)).toEqual(['up-to-date', 'up-to-date'])
   })

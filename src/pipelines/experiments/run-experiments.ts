@@ -141,7 +141,7 @@ async function runOne(
       ...(options.pipeline ? { pipeline: options.pipeline } : {}),
       ...(options.targets ? { targets: options.targets } : {}),
       executor,
-      artifacts: ws.artifacts(),
+      artifacts: () => ws.artifacts(),
       metadata: async () => (await ws.metadata()) as NonNullable<Awaited<ReturnType<typeof ws.metadata>>>,
       ...(tracking
         ? {

@@ -1,7 +1,8 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { hostname } from 'node:os'
 import { dirname } from 'node:path'
-import SQLite from 'better-sqlite3'
+import type SQLiteType from 'better-sqlite3'
 import { CairnError } from '../../core/index.js'
 
 /** A held cross-process lock. */
@@ -28,6 +29,9 @@ export interface AcquireOptions {
   purpose?: string
 }
 
+// loaded on first use: a run with nothing to do takes no lock
+let SQLite: typeof SQLiteType | undefined
+
 /**
  * A cross-process mutex on a file, held as an exclusive SQLite transaction: the operating
  * system releases it when the holder exits or is killed, so there are no stale locks to
@@ -35,6 +39,7 @@ export interface AcquireOptions {
  */
 export function tryAcquireMutex(file: string, purpose?: string): HeldMutex | undefined {
   mkdirSync(dirname(file), { recursive: true })
+  SQLite ??= createRequire(import.meta.url)('better-sqlite3') as typeof SQLiteType
   const db = new SQLite(file, { timeout: 0 })
   try {
     db.exec('BEGIN EXCLUSIVE')

@@ -181,13 +181,9 @@ async function readAtRef(ws: PipelineWorkspace, ref: string, path: string): Prom
         for (const entry of stages.values()) {
           const out = entry.outs.find((o) => o.path === path)
           if (out && !out.isdir) {
-            const cache = new StageCache(ws.artifacts())
-            return (
-              await ws
-                .artifacts()
-                .get(cache.objectPath(out.hash))
-                .catch(() => undefined)
-            )?.toString('utf8')
+            const store = await ws.artifacts()
+            const cache = new StageCache(store)
+            return (await store.get(cache.objectPath(out.hash)).catch(() => undefined))?.toString('utf8')
           }
         }
       }

@@ -64,8 +64,8 @@ export interface RunPipelineOptions {
   /** Retries for stages that set none. */
   retries?: number
   executor?: StageExecutor
-  /** The artifact store holding the content-addressed cache; without one nothing is cached. */
-  artifacts?: ArtifactStore
+  /** The artifact store holding the content-addressed cache (opened on first use); without one nothing is cached. */
+  artifacts?: ArtifactStore | (() => Promise<ArtifactStore>)
   /** The metadata store runs are recorded in (opened only when a stage runs or is restored). */
   metadata?: MetadataStore | (() => Promise<MetadataStore>)
   /** Log runs to experiment tracking. */
@@ -130,7 +130,7 @@ class PipelineRun {
   executor!: StageExecutor
   ownsExecutor = false
   slots!: Semaphore
-  cache: StageCache | undefined
+  #cache: Promise<StageCache | undefined> | undefined
   recordedRun = false
   tracking: TrackingLink | undefined
   externals = new Map<string, Promise<ResolvedExternal>>()
@@ -183,7 +183,6 @@ class PipelineRun {
     this.hashCache = await HashCache.open(join(this.stateDir, 'pipelines', 'hash-cache.json'))
     this.lock = await readLockFile(this.root)
     await cleanupStaleSandboxes(join(this.stateDir, 'tmp'))
-    if (this.opts.artifacts) this.cache = new StageCache(this.opts.artifacts)
     if (this.opts.executor) this.executor = this.opts.executor
     else {
       this.executor = new LocalExecutor({
@@ -344,6 +343,18 @@ class PipelineRun {
     }
   }
 
+  /** The artifact store, opened on first use. */
+  artifactStore(): Promise<ArtifactStore | undefined> {
+    const a = this.opts.artifacts
+    return Promise.resolve(typeof a === 'function' ? a() : a)
+  }
+
+  /** The stage cache, opened on first use (an up-to-date run never opens the artifact store). */
+  stageCache(): Promise<StageCache | undefined> {
+    this.#cache ??= this.artifactStore().then((a) => (a ? new StageCache(a) : undefined))
+    return this.#cache
+  }
+
   lockEntry(stage: StageSpec): StageLock | undefined {
     return this.lock.get(stage.pipeline)?.get(stage.name)
   }
@@ -477,8 +488,9 @@ class PipelineRun {
   }
 
   async findCached(stage: StageSpec, key: string): Promise<RunCacheEntry | undefined> {
-    if (!this.cache || stage.outs.some((o) => !o.cache)) return undefined
-    const entry = await this.cache
+    const cache = stage.outs.some((o) => !o.cache) ? undefined : await this.stageCache()
+    if (!cache) return undefined
+    const entry = await cache
       .getRun(key)
       .catch((err) => this.warn(`cache lookup failed: ${(err as Error).message}`))
     if (!entry) return undefined
@@ -490,7 +502,8 @@ class PipelineRun {
   async tryRestore(node: Node, ev: StageEvaluation, reasons: StaleReason[]): Promise<boolean> {
     const key = ev.key as string
     const entry = await this.findCached(node.stage, key)
-    if (!entry || !this.cache) return false
+    const cache = await this.stageCache()
+    if (!entry || !cache) return false
     const started = Date.now()
     this.stateEvent(node, 'restoring')
     const staging = join(this.stateDir, 'tmp', `rs-${process.pid}-${shortId(6)}`)
@@ -499,7 +512,7 @@ class PipelineRun {
       const toPlace: string[] = []
       for (const out of entry.outs) {
         if (current.get(out.path) === out.hash) continue
-        await this.cache.restoreOutput(out, join(staging, out.path), this.hashCache)
+        await cache.restoreOutput(out, join(staging, out.path), this.hashCache)
         toPlace.push(out.path)
       }
       await placeOutputs(staging, this.root, toPlace)
@@ -698,13 +711,14 @@ class PipelineRun {
     const outs = result.outs
     try {
       if (result.stagedRoot) {
-        if (this.cache) {
+        const cache = await this.stageCache()
+        if (cache) {
           for (const o of outs) {
             const spec = stage.outs.find((s) => s.path === o.path)
-            if (spec?.cache) await this.cache.saveOutput(join(result.stagedRoot, o.path), o)
+            if (spec?.cache) await cache.saveOutput(join(result.stagedRoot, o.path), o)
           }
           if (stage.outs.every((o) => o.cache)) {
-            await this.cache.putRun({
+            await cache.putRun({
               version: 1,
               key,
               stage: node.id,
@@ -733,12 +747,13 @@ class PipelineRun {
       } else {
         // a remote worker pushed the outputs to the cache
         const staging = join(this.stateDir, 'tmp', `rs-${process.pid}-${shortId(6)}`)
-        if (!this.cache)
+        const cache = await this.stageCache()
+        if (!cache)
           throw new CairnError(
             'CAIRN_STAGE_FAILED',
             'A remote executor needs an artifact store to bring outputs back',
           )
-        for (const o of outs) await this.cache.restoreOutput(o, join(staging, o.path), this.hashCache)
+        for (const o of outs) await cache.restoreOutput(o, join(staging, o.path), this.hashCache)
         await placeOutputs(
           staging,
           this.root,
@@ -913,11 +928,12 @@ class PipelineRun {
       const records = await this.records()
       if (!records) return
       let logUri: string | null = null
-      if (result?.logFile && this.opts.artifacts) {
+      const artifacts = result?.logFile ? await this.artifactStore().catch(() => undefined) : undefined
+      if (result?.logFile && artifacts) {
         const path = `pipelines/logs/${this.runId}/${stageRunId}.log`
-        await this.opts.artifacts.putFile(path, result.logFile).then(
+        await artifacts.putFile(path, result.logFile).then(
           () => {
-            logUri = this.opts.artifacts?.uriFor(path) ?? null
+            logUri = artifacts.uriFor(path)
           },
           () => {},
         )

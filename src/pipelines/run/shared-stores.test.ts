@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { createBucket, createPostgresDatabase, testS3Credentials, useService } from '../../../test/support/use-service.js'
+import {
+  createBucket,
+  createPostgresDatabase,
+  testS3Credentials,
+  useService,
+} from '../../../test/support/use-service.js'
 import { openMetadataStore, S3ArtifactStore } from '../../store/index.js'
 import { RunRecords } from '../records/run-records.js'
 import { makeProject, statuses } from '../testing/fixture.js'
@@ -26,7 +31,12 @@ describe.skipIf(pg.skip || s3.skip)('pipelines on shared stores (PostgreSQL + S3
   it('a second machine restores every stage from the S3 cache; runs are recorded in PostgreSQL', async () => {
     const metadata = await openMetadataStore(await createPostgresDatabase(pg.require()))
     const endpoint = s3.require()
-    const artifacts = new S3ArtifactStore({ bucket: await createBucket(endpoint), prefix: 'cairn', endpoint, client: testS3Credentials })
+    const artifacts = new S3ArtifactStore({
+      bucket: await createBucket(endpoint),
+      prefix: 'cairn',
+      endpoint,
+      client: testS3Credentials,
+    })
     const laptop = await makeProject(FILES)
     const ci = await makeProject(FILES)
     try {
