@@ -1,14 +1,18 @@
-import { registerPipelines } from './commands/pipelines.js'
+import { registerData } from './commands/data.js'
 import { registerDemo } from './commands/demo.js'
 import { registerExperiments } from './commands/experiments.js'
 import { registerModels } from './commands/models.js'
+import { registerPipelines } from './commands/pipelines.js'
 import { registerRuns } from './commands/runs.js'
+import { registerServe } from './commands/serve.js'
 import { registerServer } from './commands/server.js'
 import { reportError } from './output.js'
 import { buildProgram, type CommandRegistrar } from './program.js'
 
 const registrars: CommandRegistrar[] = [
   registerPipelines,
+  registerServe,
+  registerData,
   registerServer,
   registerExperiments,
   registerRuns,

@@ -1,4 +1,5 @@
 // Serving: the online prediction server, batch scoring, the prediction log and feedback.
+export { clusterWorkerOptions, resolveWorkers, runClusterPrimary, shareWorkerMetrics } from './cluster.js'
 export {
   configToServeOptions,
   loadServingConfig,

@@ -106,8 +106,11 @@ export function newChunk(layout: LogLayout, capacity: number): LogChunk {
   }
 }
 
-/** The prediction id of a sequence number: the process prefix and the number in base 36. */
+/**
+ * The prediction id of a sequence number: the process prefix and the number in base 36, padded to
+ * 7 digits so a process's ids sort in issue order (the log's primary key grows at its end).
+ */
 export function formatPredictionId(prefix: string, seq: number, variant = 0): string {
-  const id = prefix + seq.toString(36)
+  const id = prefix + seq.toString(36).padStart(7, '0')
   return variant === VARIANT_CODE.shadow ? `${id}.shadow` : id
 }

@@ -24,6 +24,10 @@ function reply(m: WorkerReply, transfer?: ArrayBuffer[]): void {
 }
 
 async function openSink(options: LogSinkOptions): Promise<LogSink> {
+  if (options.kind === 'store' && options.uri.startsWith('sqlite:')) {
+    const { openSqliteSink } = await import('./sinks/sqlite-sink.js')
+    return openSqliteSink(options.uri)
+  }
   if (options.kind === 'store') {
     const { openStoreSink } = await import('./sinks/store-sink.js')
     return openStoreSink(options.uri)

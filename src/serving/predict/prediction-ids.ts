@@ -3,7 +3,7 @@ import { formatPredictionId } from '../log/log-layout.js'
 
 /**
  * Prediction ids of one serving process: a random prefix and a sequence number in base 36
- * (`3f9a1c07d2-1b`). Unique across processes and restarts without coordination; the log stores
+ * (`3f9a1c07d2-000001b`). Unique across processes and restarts without coordination; the log stores
  * only the number.
  */
 export class PredictionIds {

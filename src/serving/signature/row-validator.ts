@@ -36,7 +36,11 @@ export function compileRowValidator(signature: Signature): RowValidator {
   }
 }
 
-const PRIORITY: Record<string, number> = { format: 0, enum: 1, minimum: 2, maximum: 2 }
+/** Which error to report when a field has several: a plain type error first, ranges last. */
+function rank(e: ErrorObject): number {
+  if (e.keyword === 'type') return e.schemaPath.includes('anyOf') ? 4 : 0
+  return { format: 1, enum: 2, minimum: 3, maximum: 3 }[e.keyword] ?? 5
+}
 
 function mapErrors(
   errors: ErrorObject[],
@@ -60,7 +64,7 @@ function mapErrors(
     }
     const top = field.split('/')[0] ?? field
     const prev = byField.get(top)
-    if (!prev || (PRIORITY[e.keyword] ?? 9) < (PRIORITY[prev.keyword] ?? 9)) byField.set(top, e)
+    if (!prev || rank(e) < rank(prev)) byField.set(top, e)
   }
   const out: ValidationIssue[] = []
   for (const spec of specs.values()) {
