@@ -5,7 +5,13 @@ export {
   type QueryProgress,
   type SqlRow,
 } from './engine/duckdb-engine.js'
-export { type FrameColumnSpec, frameToTable, relationToFrame, streamFrames } from './engine/frame-convert.js'
+export {
+  type FrameColumnSpec,
+  frameToTable,
+  type PagedSource,
+  relationToFrame,
+  streamFrames,
+} from './engine/frame-convert.js'
 export { quoteIdent, sqlLiteral, sqlString } from './engine/sql.js'
 export type {
   CategoryColumn,

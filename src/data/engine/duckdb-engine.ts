@@ -143,38 +143,6 @@ export class DataEngine {
     })
   }
 
-  /**
-   * Stream a query's chunks on a connection of its own, so the main connection stays free for
-   * other work while the caller consumes the stream.
-   */
-  async *stream(
-    sql: string,
-    context = 'DuckDB',
-  ): AsyncGenerator<{ names: string[]; chunk: DuckDBDataChunk }> {
-    const conn = await this.#instance.connect()
-    try {
-      let result: Awaited<ReturnType<DuckDBConnection['stream']>>
-      try {
-        result = await conn.stream(sql)
-      } catch (err) {
-        throw duckError(err, context)
-      }
-      const names = result.columnNames()
-      while (true) {
-        let chunk: DuckDBDataChunk | null
-        try {
-          chunk = await result.fetchChunk()
-        } catch (err) {
-          throw duckError(err, context)
-        }
-        if (!chunk || chunk.rowCount === 0) break
-        yield { names, chunk }
-      }
-    } finally {
-      conn.closeSync()
-    }
-  }
-
   /** Run `fn` with a connection of its own (for appenders and long parallel work). */
   async withConnection<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
     const conn = await this.#instance.connect()

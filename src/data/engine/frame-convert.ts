@@ -103,66 +103,56 @@ export async function relationToFrame(
   }
 }
 
+/** Where a paged read takes its rows from, in a stable order. */
+export type PagedSource =
+  /** An engine table: pages are rowid ranges. */
+  | { table: string; rowCount: number }
+  /** A Parquet file: pages are file_row_number ranges. */
+  | { parquet: string; rowCount: number }
+
 /**
- * Stream a relation as Frames of at most `batchRows` rows, on a connection of its own, so a table
- * (or a file read lazily) larger than memory is processed one batch at a time. Category columns
- * without declared categories are coded per batch (each Frame carries its own categories).
+ * Read a table or Parquet file as Frames of at most `batchRows` rows, one page at a time, so a
+ * table larger than memory is processed one batch at a time. Each page is its own query, so an
+ * error (e.g. DuckDB running out of memory) is raised instead of ending the read early, and the
+ * rows read are checked against `rowCount`. Category columns without declared categories are
+ * coded per batch (each Frame carries its own categories).
  */
 export async function* streamFrames(
   engine: DataEngine,
-  relation: string,
+  source: PagedSource,
   columns: readonly FrameColumnSpec[],
   batchRows = 65_536,
 ): AsyncGenerator<Frame> {
-  const exprs = columns.map((c) =>
-    c.type === 'category'
-      ? `CAST(${quoteIdent(c.name)} AS VARCHAR) AS ${quoteIdent(c.name)}`
-      : `${numericExpr(quoteIdent(c.name), c.type)} AS ${quoteIdent(c.name)}`,
-  )
-  let pending: DuckDBDataChunk[] = []
-  let pendingRows = 0
-  const flush = (): Frame => {
-    const frame = chunksToFrame(pending, columns)
-    pending = []
-    pendingRows = 0
-    return frame
-  }
-  for await (const { chunk } of engine.stream(
-    `SELECT ${exprs.join(', ')} FROM ${relation}`,
-    'Streaming rows',
-  )) {
-    let offset = 0
-    while (offset < chunk.rowCount) {
-      const take = Math.min(chunk.rowCount - offset, batchRows - pendingRows)
-      pending.push(offset === 0 && take === chunk.rowCount ? chunk : sliceChunk(chunk, columns, offset, take))
-      pendingRows += take
-      offset += take
-      if (pendingRows >= batchRows) yield flush()
-    }
-  }
-  if (pendingRows > 0) yield flush()
-}
-
-function sliceChunk(
-  chunk: DuckDBDataChunk,
-  columns: readonly FrameColumnSpec[],
-  offset: number,
-  n: number,
-): DuckDBDataChunk {
-  const types = columns.map((c) =>
-    c.type === 'category' || c.type === 'string' || c.type === 'text' ? VARCHAR : DOUBLE,
-  )
-  const out = DuckDBDataChunk.create(types, n)
-  columns.forEach((_, i) => {
-    out.setColumnValues(
-      i,
-      chunk
-        .getColumnVector(i)
-        .toArray()
-        .slice(offset, offset + n),
+  const exprs = columns
+    .map((c) =>
+      c.type === 'category'
+        ? `CAST(${quoteIdent(c.name)} AS VARCHAR) AS ${quoteIdent(c.name)}`
+        : `${numericExpr(quoteIdent(c.name), c.type)} AS ${quoteIdent(c.name)}`,
     )
-  })
-  return out
+    .join(', ')
+  const [from, position] =
+    'table' in source
+      ? [quoteIdent(source.table), 'rowid']
+      : [`read_parquet(${sqlString(source.parquet)}, file_row_number = true)`, 'file_row_number']
+  let read = 0
+  for (let start = 0; start < source.rowCount; start += batchRows) {
+    const end = Math.min(source.rowCount, start + batchRows)
+    const { chunks } = await engine.chunks(
+      `SELECT ${exprs || '1 AS __none'} FROM ${from} WHERE ${position} >= ${start} AND ${position} < ${end} ORDER BY ${position}`,
+      'Reading a batch',
+    )
+    const frame = chunksToFrame(chunks, columns)
+    if (frame.rowCount !== end - start) {
+      throw new CairnError(
+        'CAIRN_INTERNAL',
+        `Batch ${start}..${end} returned ${frame.rowCount} rows instead of ${end - start}`,
+      )
+    }
+    read += frame.rowCount
+    yield frame
+  }
+  if (read !== source.rowCount)
+    throw new CairnError('CAIRN_INTERNAL', `Read ${read} rows instead of ${source.rowCount}`)
 }
 
 function chunksToFrame(chunks: DuckDBDataChunk[], columns: readonly FrameColumnSpec[]): Frame {

@@ -91,7 +91,12 @@ export class DataTable {
 
   /** Frames of at most `batchRows` rows, streamed without loading the table into JS at once. */
   batches(batchRows = 65_536, columns?: readonly string[]): AsyncGenerator<Frame> {
-    return streamFrames(this.engine, this.relation, this.#specs(columns), batchRows)
+    return streamFrames(
+      this.engine,
+      { table: this.tableName, rowCount: this.rowCount },
+      this.#specs(columns),
+      batchRows,
+    )
   }
 
   /** The first `n` rows as plain objects. */

@@ -2,7 +2,7 @@ import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { CairnError, hashBytes, shortId } from '../../core/index.js'
 import type { DataEngine } from '../engine/duckdb-engine.js'
-import { frameToTable, streamFrames } from '../engine/frame-convert.js'
+import { frameToTable, type PagedSource, streamFrames } from '../engine/frame-convert.js'
 import { quoteIdent, sqlString } from '../engine/sql.js'
 import type { Frame } from '../frame/frame.js'
 import { inferSchema } from '../schema/infer-schema.js'
@@ -46,7 +46,6 @@ export async function batchTransform(
     type: c.type,
     ...(c.categories ? { categories: c.categories } : {}),
   }))
-  const relation = input.relation
   const dir = join(options.workDir, `batch-${shortId()}`)
   await mkdir(dir, { recursive: true })
   const parts: string[] = []
@@ -54,7 +53,21 @@ export async function batchTransform(
   let rowsIn = 0
   let index = 0
   try {
-    for await (const batch of streamFrames(engine, relation, specs, options.batchRows ?? 65_536)) {
+    let source: PagedSource
+    if (input instanceof DataTable) source = { table: input.tableName, rowCount: input.rowCount }
+    else {
+      // a lazy source is first written to Parquet by DuckDB (bounded memory, errors surface),
+      // then read back a page at a time
+      const staged = join(dir, 'input.parquet')
+      const cols = specs.map((c) => quoteIdent(c.name)).join(', ')
+      await engine.run(
+        `COPY (SELECT ${cols} FROM ${input.relation}) TO ${sqlString(staged)} (FORMAT parquet)`,
+        'Staging the input',
+      )
+      const rows = Number(await engine.value(`SELECT count(*) FROM read_parquet(${sqlString(staged)})`))
+      source = { parquet: staged, rowCount: rows }
+    }
+    for await (const batch of streamFrames(engine, source, specs, options.batchRows ?? 65_536)) {
       const out = await fn(batch, index)
       rowsIn += batch.rowCount
       options.onProgress?.(rowsIn)

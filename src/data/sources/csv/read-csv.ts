@@ -43,6 +43,8 @@ export interface ReadCsvOptions {
 }
 
 const CAST_FAILURE_FATAL_FRACTION = 0.5
+/** CSV read buffer of lazy scans: small, so streaming work fits a low memory limit. */
+const LAZY_BUFFER_BYTES = 4 * 1024 * 1024
 
 /**
  * Read CSV files into one new DuckDB table, file after file (so each row's file and line can be
@@ -187,7 +189,7 @@ export async function csvScanRelation(
   const list = `[${files.map((f) => sqlString(f.localPath)).join(', ')}]`
   const keep = columns.map((c) => quoteIdent(c.name)).join(', ')
   return {
-    relation: `(SELECT ${keep} FROM read_csv(${list}, ${dialectArgs(dialect, options.csv)}, columns = {${colsArg}}))`,
+    relation: `(SELECT ${keep} FROM read_csv(${list}, ${dialectArgs(dialect, options.csv)}, buffer_size = ${LAZY_BUFFER_BYTES}, columns = {${colsArg}}))`,
     columns,
   }
 }
