@@ -38,3 +38,12 @@ export {
 // ONNX in and out (issue 6)
 export * as onnx from './onnx/index.js'
 export { exportOnnx, importOnnx, importOnnxFile, loadOnnxRuntime, OnnxModel, onnxBundle, onnxFamily } from './onnx/index.js'
+// online learning (issue 6)
+export {
+  isOnlineModel,
+  type OnlineModel,
+  type PartialFitOptions,
+  type StreamOptions,
+  type StreamUpdate,
+  updateFromStream,
+} from './online/index.js'

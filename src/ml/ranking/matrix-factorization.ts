@@ -3,6 +3,7 @@ import type { Frame } from '../../data/index.js'
 import { type ModelFamily, registerFamily, type Signature } from '../bundle/index.js'
 import type { Estimator, FitOptions } from '../estimator.js'
 import { Rng } from '../nn/index.js'
+import { registerEstimator } from '../pipeline/estimator-spec.js'
 import { alsHalfStep } from './als.js'
 import { indexInteractions, userItemLists } from './interactions.js'
 import type { RecommenderColumns } from './popularity.js'
@@ -159,3 +160,5 @@ export const matrixFactorizationFamily: ModelFamily<MatrixFactorizationModel> = 
     ),
 }
 registerFamily(matrixFactorizationFamily)
+
+registerEstimator('matrix-factorization', (p) => matrixFactorization(p as MatrixFactorizationParams))

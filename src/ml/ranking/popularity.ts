@@ -1,6 +1,7 @@
 import type { Frame } from '../../data/index.js'
 import { type ModelFamily, registerFamily } from '../bundle/index.js'
 import type { Estimator, FitOptions } from '../estimator.js'
+import { registerEstimator } from '../pipeline/estimator-spec.js'
 import { indexInteractions, userItemLists } from './interactions.js'
 import { itemPopularity, Recommender, type RecommenderState, recommenderSignature } from './recommender.js'
 
@@ -70,3 +71,5 @@ export const popularityFamily: ModelFamily<PopularityModel> = {
     ),
 }
 registerFamily(popularityFamily)
+
+registerEstimator('popularity', (p) => popularityRecommender(p as RecommenderColumns))

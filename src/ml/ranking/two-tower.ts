@@ -10,6 +10,7 @@ import {
 import type { Estimator, FitOptions } from '../estimator.js'
 import { createOptimizer, type LayerConfig, Rng, sampledSoftmax } from '../nn/index.js'
 import { type EncoderState, encodeFrame, encoderInputs, fitEncoder, rowEncoder } from '../nn/mlp/encoder.js'
+import { registerEstimator } from '../pipeline/estimator-spec.js'
 import { indexInteractions, userItemLists } from './interactions.js'
 import type { RecommenderColumns } from './popularity.js'
 import { itemPopularity, Recommender, type RecommenderState, recommenderSignature } from './recommender.js'
@@ -304,3 +305,5 @@ export const twoTowerFamily: ModelFamily<TwoTowerModel> = {
   },
 }
 registerFamily(twoTowerFamily)
+
+registerEstimator('two-tower', (p) => twoTower(p as TwoTowerParams))

@@ -4,6 +4,7 @@ import type { Signature } from '../bundle/index.js'
 import type { Estimator, FitOptions } from '../estimator.js'
 import { Rng } from '../nn/index.js'
 import { encodeLabels, targetLabels } from '../nn/mlp/target.js'
+import { registerEstimator } from '../pipeline/estimator-spec.js'
 import { MultinomialNb } from './naive-bayes.js'
 import { defaultSparseLinearParams, SparseLinear, type SparseLinearParams } from './sparse-linear.js'
 import { documents, TextClassifierModel } from './text-model.js'
@@ -136,3 +137,6 @@ export function textNaiveBayesClassifier(
   }
   return new TextNaiveBayesEstimator({ ...params, vectorizer })
 }
+
+registerEstimator('text-linear', (p) => textLinearClassifier(p as Partial<TextLinearParams>))
+registerEstimator('text-naive-bayes', (p) => textNaiveBayesClassifier(p as Partial<TextNaiveBayesParams>))

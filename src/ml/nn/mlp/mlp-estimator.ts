@@ -2,6 +2,7 @@ import { CairnError } from '../../../core/index.js'
 import type { Frame } from '../../../data/index.js'
 import type { Signature } from '../../bundle/index.js'
 import type { Estimator, FitOptions } from '../../estimator.js'
+import { registerEstimator } from '../../pipeline/estimator-spec.js'
 import { mlpConfigs, Sequential } from '../layers/sequential.js'
 import { createOptimizer } from '../optimizers.js'
 import { Rng } from '../rng.js'
@@ -13,15 +14,23 @@ import { featureNames, numericTarget, targetLabels } from './target.js'
 
 type Task = 'classification' | 'regression'
 
+/** Options for starting an MLP online from its first batch. */
+export interface MlpPartialFitStart extends FitOptions {
+  /** Classifiers: every class the stream will hold. */
+  classes?: readonly string[]
+}
+
 class MlpEstimator implements Estimator<MlpModel> {
   readonly family = 'mlp'
-  readonly params: Readonly<MlpParams>
+  /** The hyperparameters plus `task`, so a spec `{ family: 'mlp', params }` rebuilds the right estimator. */
+  readonly params: Readonly<MlpParams & { task: Task }>
 
   constructor(
     private readonly task: Task,
     params: Partial<MlpParams>,
   ) {
-    this.params = { ...defaultMlpParams, ...params }
+    const { task: _ignored, ...rest } = params as Partial<MlpParams> & { task?: Task }
+    this.params = { ...defaultMlpParams, ...rest, task }
     const p = this.params
     if (!p.hiddenLayers.every((h) => Number.isInteger(h) && h > 0)) {
       throw new CairnError('CAIRN_INVALID_ARGUMENT', 'hiddenLayers must be positive integers')
@@ -32,10 +41,19 @@ class MlpEstimator implements Estimator<MlpModel> {
   }
 
   with(params: Record<string, unknown>): MlpEstimator {
-    return new MlpEstimator(this.task, { ...this.params, ...(params as Partial<MlpParams>) })
+    const merged = { ...this.params, ...(params as Partial<MlpParams> & { task?: Task }) }
+    return new MlpEstimator(merged.task, merged)
   }
 
-  async fit(frame: Frame, options: FitOptions): Promise<MlpModel> {
+  /**
+   * Start an online model from a first batch: one pass (`epochs` from the params is ignored), no
+   * early stopping; continue with the model's `partialFit`.
+   */
+  partialFit(frame: Frame, options: MlpPartialFitStart): Promise<MlpModel> {
+    return this.with({ epochs: 1, patience: 0 }).fit(frame, options)
+  }
+
+  async fit(frame: Frame, options: MlpPartialFitStart): Promise<MlpModel> {
     if (frame.rowCount === 0) throw new CairnError('CAIRN_EMPTY_TRAINING_DATA', 'No rows to train on')
     const p = this.params
     const seed = options.seed ?? 0
@@ -57,7 +75,9 @@ class MlpEstimator implements Estimator<MlpModel> {
     let targetStd = 1
     if (this.task === 'classification') {
       const labels = targetLabels(train, options.target)
-      classes = [...new Set(labels.filter((l): l is string => l !== null))].sort()
+      classes = options.classes
+        ? [...options.classes]
+        : [...new Set(labels.filter((l): l is string => l !== null))].sort()
       if (classes.length < 2) {
         throw new CairnError(
           'CAIRN_CONSTANT_TARGET',
@@ -155,12 +175,22 @@ function weightsOf(frame: Frame, weight: string | undefined): { weights?: Float3
   return w ? { weights: w } : {}
 }
 
+/** An MLP estimator: `fit`, `with`, and `partialFit` to start online from a first batch. */
+export type MlpEstimatorType = Estimator<MlpModel> & {
+  partialFit(frame: Frame, options: MlpPartialFitStart): Promise<MlpModel>
+}
+
 /** A multilayer-perceptron classifier (softmax output; family `mlp`). */
-export function mlpClassifier(params: Partial<MlpParams> = {}): Estimator<MlpModel> {
+export function mlpClassifier(params: Partial<MlpParams> = {}): MlpEstimatorType {
   return new MlpEstimator('classification', params)
 }
 
 /** A multilayer-perceptron regressor (standardised target, MSE loss; family `mlp`). */
-export function mlpRegressor(params: Partial<MlpParams> = {}): Estimator<MlpModel> {
+export function mlpRegressor(params: Partial<MlpParams> = {}): MlpEstimatorType {
   return new MlpEstimator('regression', params)
 }
+
+registerEstimator(
+  'mlp',
+  (p) => new MlpEstimator(p.task === 'regression' ? 'regression' : 'classification', p as Partial<MlpParams>),
+)

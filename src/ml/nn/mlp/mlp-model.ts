@@ -1,6 +1,6 @@
 import { CairnError } from '../../../core/index.js'
 import { type Frame, getColumn, isNumericColumn, takeRows } from '../../../data/index.js'
-import type { Model, PredictionResult, RowPredictor, Signature } from '../../bundle/index.js'
+import type { Model, PredictionResult, RowPrediction, RowPredictor, Signature } from '../../bundle/index.js'
 import type { LayerConfig } from '../layers/layer.js'
 import { Sequential } from '../layers/sequential.js'
 import { createOptimizer } from '../optimizers.js'
@@ -101,6 +101,43 @@ export class MlpModel implements Model {
         const best = softmaxRow(y, 0, k, probs, 0)
         result.value = best
         result.label = classes[best]!
+        result.probabilities = probs
+        return result
+      },
+    }
+  }
+
+  /**
+   * The pipeline fast path: features in `signature.inputs` order (numbers, or category indexes with
+   * NaN for missing/unknown), encoded without building a frame.
+   */
+  vectorPredictor(): { predict(x: Float64Array): RowPrediction } {
+    const cols = this.state.encoder.columns
+    const buf = new Float32Array(this.state.encoder.width)
+    const classes = this.state.classes
+    const k = this.net.outputSize
+    const probs = new Float64Array(k)
+    const result: RowPrediction = { value: 0 }
+    return {
+      predict: (x) => {
+        buf.fill(0)
+        let o = 0
+        for (let j = 0; j < cols.length; j++) {
+          const c = cols[j]!
+          const v = x[j]!
+          if (c.kind === 'numeric') buf[o++] = Number.isNaN(v) ? 0 : (v - c.mean) / c.std
+          else {
+            if (!Number.isNaN(v) && v >= 0 && v < c.categories.length) buf[o + v] = 1
+            o += c.categories.length
+          }
+        }
+        const y = this.net.forward(buf, 1, false)
+        if (!classes) {
+          result.value = y[0]! * this.state.targetStd + this.state.targetMean
+          return result
+        }
+        result.value = softmaxRow(y, 0, k, probs, 0)
+        result.label = classes[result.value]!
         result.probabilities = probs
         return result
       },

@@ -1,0 +1,8 @@
+export {
+  isOnlineModel,
+  type OnlineModel,
+  type PartialFitOptions,
+  type StreamOptions,
+  type StreamUpdate,
+  updateFromStream,
+} from './online-model.js'
