@@ -279,7 +279,7 @@ export class Monitor {
 
   /** Check a batch handed in whole, store it and evaluate alerts. */
   async runBatch(batch: MonitorBatch, label = 'batch', at = Date.now()): Promise<RecordedResult> {
-    const expectedRows = await this.#options.store?.expectedRows(this.name, at)
+    const expectedRows = await this.#options.store?.expectedRows(this.name, at, 7, 'batch')
     const result = await this.evaluate(
       batch,
       { start: at, end: at, kind: 'batch', label },

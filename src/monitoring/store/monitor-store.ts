@@ -351,13 +351,18 @@ export class MonitorStore {
     return JSON.parse(r.result) as MonitorResult
   }
 
-  /** The mean row count of the last `n` non-empty time windows before `before` (for the volume check). */
-  async expectedRows(monitor: string, before: number, n = 7): Promise<number | undefined> {
+  /** The mean row count of the last `n` non-empty windows (or batches) before `before`, for the volume check. */
+  async expectedRows(
+    monitor: string,
+    before: number,
+    n = 7,
+    kind: 'window' | 'batch' = 'window',
+  ): Promise<number | undefined> {
     const rows = await this.#db
       .selectFrom('monitor_runs')
       .select('row_count')
       .where('monitor', '=', monitor)
-      .where('kind', '=', 'window')
+      .where('kind', '=', kind)
       .where('window_end', '<=', before)
       .where('row_count', '>', 0)
       .orderBy('window_end', 'desc')
