@@ -350,18 +350,23 @@ export async function createServingApp(o: ServingAppOptions): Promise<FastifyIns
     })
 
     // KServe / Open Inference Protocol v2 metadata and health
-    scope.get('/v2', async () => ({ name: 'cairn', version: cairnVersion(), extensions: [] }))
-    scope.get('/v2/health/live', async () => ({ live: true }))
-    scope.get('/v2/health/ready', async (_req, reply) => {
+    scope.get('/v2', { config: { protocol: 'v2' } }, async () => ({
+      name: 'cairn',
+      version: cairnVersion(),
+      extensions: [],
+    }))
+    scope.get('/v2/health/live', { config: { protocol: 'v2' } }, async () => ({ live: true }))
+    scope.get('/v2/health/ready', { config: { protocol: 'v2' } }, async (_req, reply) => {
       const ready = models.ready && !draining()
       reply.status(ready ? 200 : 503)
       return { ready }
     })
-    scope.get<{ Params: { name: string } }>('/v2/models/:name', async (req) =>
+    scope.get<{ Params: { name: string } }>('/v2/models/:name', { config: { protocol: 'v2' } }, async (req) =>
       v2Metadata(modelOr404(req.params.name)),
     )
     scope.get<{ Params: { name: string; version: string } }>(
       '/v2/models/:name/versions/:version',
+      { config: { protocol: 'v2' } },
       async (req) => {
         const d = modelOr404(req.params.name)
         const m = [d.champion, d.canary, d.shadow].find((x) => x?.version === req.params.version)
@@ -374,10 +379,14 @@ export async function createServingApp(o: ServingAppOptions): Promise<FastifyIns
         return v2Metadata(d, m.version)
       },
     )
-    scope.get<{ Params: { name: string } }>('/v2/models/:name/ready', async (req) => {
-      modelOr404(req.params.name)
-      return { name: req.params.name, ready: true }
-    })
+    scope.get<{ Params: { name: string } }>(
+      '/v2/models/:name/ready',
+      { config: { protocol: 'v2' } },
+      async (req) => {
+        modelOr404(req.params.name)
+        return { name: req.params.name, ready: true }
+      },
+    )
 
     if (o.docs !== false) {
       await scope.register(swagger, {

@@ -66,7 +66,9 @@ export async function* iteratePredictionLog(
     if (query.variant !== undefined) q = q.where('l.variant', '=', query.variant)
     if (from !== undefined) q = q.where('l.timestamp', '>=', from)
     if (to !== undefined) q = q.where('l.timestamp', '<', to)
-    if (query.labelledOnly && query.variant !== 'shadow') q = q.where('f.label', 'is not', null)
+    if (query.labelledOnly && query.variant !== 'shadow') {
+      q = q.where((eb) => eb.or([eb('f.label', 'is not', null), eb('l.variant', '=', 'shadow')]))
+    }
     if (after) {
       const a = after
       q = q.where((eb) =>
