@@ -1,5 +1,6 @@
 import { storeBase } from './0000-store.js'
 import { trackingBase } from './0100-tracking.js'
+import { trackingSearchIndexes } from './0101-tracking-indexes.js'
 import { registryBase } from './0200-registry.js'
 import { dataBase } from './0300-data.js'
 import { pipelinesBase } from './0400-pipelines.js'
@@ -13,6 +14,7 @@ export { type CairnMigration, col, type SqlDialect } from './migration.js'
 export const migrations: CairnMigration[] = [
   storeBase,
   trackingBase,
+  trackingSearchIndexes,
   registryBase,
   servingBase,
   monitoringBase,

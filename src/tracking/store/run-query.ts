@@ -30,22 +30,25 @@ function compileComparison(c: Comparison, dialect: SqlDialect): RawBuilder<SqlBo
     case 'attribute':
       return compareSql(sql.ref(RUN_COLUMNS[c.key]!), c.op, c.value, dialect)
     case 'metric': {
-      const owner = sql`select 1 from latest_metrics fm where fm.run_uuid = runs.run_uuid and fm.key = ${c.key}`
-      if (c.op === 'IS NULL') return sql<SqlBool>`not exists (${owner})`
-      if (c.op === 'IS NOT NULL') return sql<SqlBool>`exists (${owner})`
+      // Semi-joins through the covering (key, is_nan, value, run_uuid) index.
+      if (c.op === 'IS NULL')
+        return sql<SqlBool>`runs.run_uuid not in (select fm.run_uuid from latest_metrics fm where fm.key = ${c.key})`
+      if (c.op === 'IS NOT NULL')
+        return sql<SqlBool>`runs.run_uuid in (select fm.run_uuid from latest_metrics fm where fm.key = ${c.key})`
       const test =
         c.op === '!='
           ? sql`(fm.is_nan = 1 or ${compareSql(sql.ref('fm.value'), c.op, c.value, dialect)})`
           : sql`fm.is_nan = 0 and ${compareSql(sql.ref('fm.value'), c.op, c.value, dialect)}`
-      return sql<SqlBool>`exists (${owner} and ${test})`
+      return sql<SqlBool>`runs.run_uuid in (select fm.run_uuid from latest_metrics fm where fm.key = ${c.key} and ${test})`
     }
     case 'param':
     case 'tag': {
       const table = sql.table(c.entity === 'param' ? 'params' : 'tags')
-      const owner = sql`select 1 from ${table} fk where fk.run_uuid = runs.run_uuid and fk.key = ${c.key}`
-      if (c.op === 'IS NULL') return sql<SqlBool>`not exists (${owner})`
-      if (c.op === 'IS NOT NULL') return sql<SqlBool>`exists (${owner})`
-      return sql<SqlBool>`exists (${owner} and ${compareSql(sql.ref('fk.value'), c.op, c.value, dialect)})`
+      if (c.op === 'IS NULL')
+        return sql<SqlBool>`runs.run_uuid not in (select fk.run_uuid from ${table} fk where fk.key = ${c.key})`
+      if (c.op === 'IS NOT NULL')
+        return sql<SqlBool>`runs.run_uuid in (select fk.run_uuid from ${table} fk where fk.key = ${c.key})`
+      return sql<SqlBool>`runs.run_uuid in (select fk.run_uuid from ${table} fk where fk.key = ${c.key} and ${compareSql(sql.ref('fk.value'), c.op, c.value, dialect)})`
     }
     case 'dataset': {
       const base = sql`select 1 from inputs fi join datasets fd on fd.dataset_uuid = fi.source_id`

@@ -51,7 +51,7 @@ import {
   checkViewType,
 } from '../validate.js'
 import { writeMetrics, writeParams, writeTags } from './batch-writer.js'
-import { hydrateRuns, loadExperimentTags, toExperiment, toMetric, toRunInfo } from './rows.js'
+import { chunks, hydrateRuns, loadExperimentTags, toExperiment, toMetric, toRunInfo } from './rows.js'
 import { compileRunFilter, compileRunOrder } from './run-query.js'
 
 export interface StoreTrackingClientOptions {
@@ -503,11 +503,18 @@ export class StoreTrackingClient implements TrackingClient {
       where.push(sql<SqlBool>`runs.lifecycle_stage = ${view === 'ACTIVE_ONLY' ? 'active' : 'deleted'}`)
     if (expr) where.push(compileRunFilter(expr, this.metadata.dialect))
     const { joins, orderBy } = compileRunOrder(order)
-    const result =
-      await sql<RunsTable>`select runs.* from runs ${joins.length ? sql.join(joins, sql` `) : sql``} where ${where.length ? joinBool(where, 'and') : sql`1 = 1`} order by ${sql.join(orderBy)} limit ${max + 1} offset ${offset}`.execute(
-        this.#db,
-      )
-    const rows = result.rows.slice(0, max)
+    // Sort narrow rows (ids only), then read the page's runs in full.
+    const result = await sql<{
+      run_uuid: string
+    }>`select runs.run_uuid from runs ${joins.length ? sql.join(joins, sql` `) : sql``} where ${where.length ? joinBool(where, 'and') : sql`1 = 1`} order by ${sql.join(orderBy)} limit ${max + 1} offset ${offset}`.execute(
+      this.#db,
+    )
+    const ids = result.rows.slice(0, max).map((r) => r.run_uuid)
+    const byId = new Map<string, RunsTable>()
+    for (const part of chunks(ids))
+      for (const row of await this.#db.selectFrom('runs').selectAll().where('run_uuid', 'in', part).execute())
+        byId.set(row.run_uuid, row)
+    const rows = ids.map((id) => byId.get(id)).filter((r): r is RunsTable => r !== undefined)
     return page(await hydrateRuns(this.#db, rows), result.rows.length > max ? offset + max : undefined)
   }
 
