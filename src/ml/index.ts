@@ -25,6 +25,8 @@ export {
 export * as ranking from './ranking/index.js'
 export {
   evaluateRecommender,
+  LambdaMartModel,
+  lambdaMart,
   leaveLastOut,
   MatrixFactorizationModel,
   matrixFactorization,

@@ -9,6 +9,14 @@ export {
   userItemLists,
 } from './interactions.js'
 export {
+  defaultLambdaMartParams,
+  LambdaMartModel,
+  type LambdaMartParams,
+  lambdaGradients,
+  lambdaMart,
+  lambdaMartFamily,
+} from './lambdamart.js'
+export {
   MatrixFactorizationModel,
   type MatrixFactorizationParams,
   matrixFactorization,
