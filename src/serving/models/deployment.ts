@@ -25,12 +25,17 @@ export function chooseModel(d: Deployment, stickyValue: string | undefined): Loa
   return u < d.canaryFraction ? canary : d.champion
 }
 
-/** FNV-1a of a string mapped to [0, 1). */
+/** FNV-1a of a string, finished with murmur3's avalanche, mapped to [0, 1). */
 export function hashUnit(s: string): number {
   let h = 0x811c9dc5
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i)
     h = Math.imul(h, 0x01000193)
   }
+  h ^= h >>> 16
+  h = Math.imul(h, 0x85ebca6b)
+  h ^= h >>> 13
+  h = Math.imul(h, 0xc2b2ae35)
+  h ^= h >>> 16
   return (h >>> 0) / 4294967296
 }
