@@ -1,0 +1,6 @@
+export {
+  gaussianNb,
+  multinomialNb,
+  NaiveBayesModel,
+  type NaiveBayesPartialFitOptions,
+} from './naive-bayes.js'
