@@ -108,7 +108,7 @@ async function runMany(
       const i = next++
       const item = todo[i]
       if (!item) return
-      out[i] = await runOne(options, records, executor, item.record, item.set)
+      out[i] = await runOne(options, records, executor, hashCache, item.record, item.set)
     }
   }
   try {
@@ -124,6 +124,7 @@ async function runOne(
   options: RunExperimentsOptions,
   records: ExperimentRecords,
   executor: StageExecutor,
+  hashCache: HashCache,
   record: ExperimentRecord,
   set: OverrideSet,
 ): Promise<ExperimentRecord> {
@@ -141,6 +142,7 @@ async function runOne(
       ...(options.pipeline ? { pipeline: options.pipeline } : {}),
       ...(options.targets ? { targets: options.targets } : {}),
       executor,
+      hashCache,
       artifacts: () => ws.artifacts(),
       metadata: async () => (await ws.metadata()) as NonNullable<Awaited<ReturnType<typeof ws.metadata>>>,
       ...(tracking

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { stringify } from 'yaml'
 import { z } from 'zod'
@@ -59,6 +59,25 @@ export async function readLockFile(root: string): Promise<LockState> {
     throw err
   }
   return parseLockText(text)
+}
+
+const parsedCache = new Map<string, { id: string; state: LockState }>()
+
+/**
+ * Read cairn.lock, reusing the last parse while the file's identity (inode, size, mtime) is
+ * unchanged: every write replaces the file, so a changed lock always has a new identity.
+ * The state returned must not be modified.
+ */
+export async function readLockFileCached(root: string): Promise<LockState> {
+  const path = join(root, LOCK_FILE)
+  const st = await stat(path, { bigint: true }).catch(() => undefined)
+  if (!st) return new Map()
+  const id = `${st.ino}:${st.size}:${st.mtimeNs}`
+  const hit = parsedCache.get(path)
+  if (hit?.id === id) return hit.state
+  const state = await readLockFile(root)
+  parsedCache.set(path, { id, state })
+  return state
 }
 
 /** Parse lock file text. */

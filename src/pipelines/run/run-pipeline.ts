@@ -1,4 +1,4 @@
-import { readFile, rm } from 'node:fs/promises'
+import { readFile, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { CairnError, hashBytes, newId, shortId, stableStringify, toCairnError } from '../../core/index.js'
 import type { ArtifactStore, MetadataStore } from '../../store/index.js'
@@ -15,8 +15,15 @@ import {
   selectStages,
 } from '../graph/build-graph.js'
 import { HashCache } from '../hashing/hash-cache.js'
+import type { PathHash } from '../hashing/hash-path.js'
 import { acquireMutex, type HeldMutex } from '../lock/file-mutex.js'
-import { type LockState, readLockFile, type StageLock, updateLockFile } from '../lock/lock-file.js'
+import {
+  type LockState,
+  readLockFile,
+  readLockFileCached,
+  type StageLock,
+  updateLockFile,
+} from '../lock/lock-file.js'
 import { numericMetrics, parseMetricsText, readStageMetrics } from '../metrics/read-metrics.js'
 import {
   DEFAULT_PIPELINE,
@@ -64,6 +71,8 @@ export interface RunPipelineOptions {
   /** Retries for stages that set none. */
   retries?: number
   executor?: StageExecutor
+  /** The hash cache (share the executor's when passing one); default: the project's, loaded from .cairn. */
+  hashCache?: HashCache
   /** The artifact store holding the content-addressed cache (opened on first use); without one nothing is cached. */
   artifacts?: ArtifactStore | (() => Promise<ArtifactStore>)
   /** The metadata store runs are recorded in (opened only when a stage runs or is restored). */
@@ -180,7 +189,8 @@ class PipelineRun {
   }
 
   async execute(): Promise<RunResult> {
-    this.hashCache = await HashCache.open(join(this.stateDir, 'pipelines', 'hash-cache.json'))
+    this.hashCache =
+      this.opts.hashCache ?? (await HashCache.open(join(this.stateDir, 'pipelines', 'hash-cache.json')))
     this.lock = await readLockFile(this.root)
     await cleanupStaleSandboxes(join(this.stateDir, 'tmp'))
     if (this.opts.executor) this.executor = this.opts.executor
@@ -396,7 +406,7 @@ class PipelineRun {
     )
     try {
       // another process may have run it since we looked: look again
-      const fresh = (await readLockFile(this.root)).get(stage.pipeline)?.get(stage.name)
+      const fresh = (await readLockFileCached(this.root)).get(stage.pipeline)?.get(stage.name)
       if (stageMutex.waited || stableStringify(fresh) !== stableStringify(ev.lock)) {
         ev = await evaluateStage(stage, fresh, this.evalContext())
         if (ev.upToDate && !this.opts.force) {
@@ -706,34 +716,12 @@ class PipelineRun {
       return
     }
 
-    // success: cache the outputs, move them into place, then record the lock entry
+    // success: move the outputs into place and let dependents start; then cache them and
+    // record the lock entry (the stage lock is held until both are done)
     this.stateEvent(node, 'committing')
     const outs = result.outs
     try {
       if (result.stagedRoot) {
-        const cache = await this.stageCache()
-        if (cache) {
-          for (const o of outs) {
-            const spec = stage.outs.find((s) => s.path === o.path)
-            if (spec?.cache) await cache.saveOutput(join(result.stagedRoot, o.path), o)
-          }
-          if (stage.outs.every((o) => o.cache)) {
-            await cache.putRun({
-              version: 1,
-              key,
-              stage: node.id,
-              outs: outs.map((o) => ({
-                path: o.path,
-                hash: o.hash,
-                size: o.size,
-                isDir: o.isDir,
-                ...(o.nfiles !== undefined ? { nfiles: o.nfiles } : {}),
-                ...(o.exec ? { exec: true } : {}),
-              })),
-              createdAt: Date.now(),
-            })
-          }
-        }
         await placeOutputs(
           result.stagedRoot,
           this.root,
@@ -806,6 +794,7 @@ class PipelineRun {
         ...(result.logFile ? { logFile: result.logFile } : {}),
       }),
     )
+    if (result.stagedRoot) await this.saveToCache(node, key, outs)
     await updateLockFile(
       this.root,
       this.stateDir,
@@ -835,6 +824,62 @@ class PipelineRun {
       startTime: started,
       trackingRunId: trackingRunId ?? null,
     })
+  }
+
+  /**
+   * Store a stage's outputs (now in the workspace) in the cache and record the run under its key.
+   * An output changed since it was hashed (size, mtime or inode differ) is not cached: the cache
+   * never holds content under the wrong hash.
+   */
+  async saveToCache(node: Node, key: string, outs: StageJobResult['outs']): Promise<void> {
+    const cache = await this.stageCache()
+    if (!cache) return
+    try {
+      let complete = node.stage.outs.every((o) => o.cache)
+      for (const o of outs) {
+        if (!node.stage.outs.find((s) => s.path === o.path)?.cache) continue
+        const abs = join(this.root, o.path)
+        if (!(await this.unchanged(abs, o))) {
+          complete = false
+          this.warn(`Output '${o.path}' of '${node.id}' changed before it could be cached; it is not cached`)
+          continue
+        }
+        await cache.saveOutput(abs, o)
+        if (!(await this.unchanged(abs, o))) {
+          complete = false
+          this.warn(`Output '${o.path}' of '${node.id}' changed while it was cached; the run is not cached`)
+        }
+      }
+      if (!complete) return
+      await cache.putRun({
+        version: 1,
+        key,
+        stage: node.id,
+        outs: outs.map((o) => ({
+          path: o.path,
+          hash: o.hash,
+          size: o.size,
+          isDir: o.isDir,
+          ...(o.nfiles !== undefined ? { nfiles: o.nfiles } : {}),
+          ...(o.exec ? { exec: true } : {}),
+        })),
+        createdAt: Date.now(),
+      })
+    } catch (err) {
+      this.warn(`Could not cache the outputs of '${node.id}': ${(err as Error).message}`)
+    }
+  }
+
+  /** True when a file or folder still has the content it was hashed with (checked by stat). */
+  async unchanged(abs: string, h: PathHash): Promise<boolean> {
+    const files = h.isDir
+      ? (h.files ?? []).map((f) => ({ abs: join(abs, ...f.path.split('/')), hash: f.hash }))
+      : [{ abs, hash: h.hash }]
+    for (const f of files) {
+      const st = await stat(f.abs, { bigint: true }).catch(() => undefined)
+      if (!st || this.hashCache.lookup(st) !== f.hash) return false
+    }
+    return true
   }
 
   #local: LocalExecutor | undefined

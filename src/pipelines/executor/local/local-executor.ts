@@ -36,6 +36,7 @@ export class LocalExecutor implements StageExecutor {
   readonly slots: number
   readonly #opts: LocalExecutorOptions
   readonly #sandboxes = new Map<string, Sandbox>()
+  readonly #dirs = new Set<string>()
 
   constructor(options: LocalExecutorOptions) {
     this.#opts = options
@@ -49,7 +50,10 @@ export class LocalExecutor implements StageExecutor {
   async execute(job: StageJob, hooks: ExecuteHooks): Promise<StageJobResult> {
     const worker = `${hostname()}:${process.pid}`
     const logDir = join(this.#opts.stateDir, 'pipelines', 'logs', job.runId)
-    await mkdir(logDir, { recursive: true })
+    if (!this.#dirs.has(logDir)) {
+      await mkdir(logDir, { recursive: true })
+      this.#dirs.add(logDir)
+    }
     const logFile = join(logDir, `${job.pipeline}.${job.stage}.${job.attempt}.log`.replace(/[^\w.@-]/g, '_'))
     const log = createWriteStream(logFile)
     const tail = new TailBuffer(this.#opts.logTailBytes ?? 64 * 1024)
@@ -59,7 +63,10 @@ export class LocalExecutor implements StageExecutor {
       hooks.onOutput?.(text)
     }
     const tmpDir = join(this.#opts.stateDir, 'tmp')
-    await mkdir(tmpDir, { recursive: true })
+    if (!this.#dirs.has(tmpDir)) {
+      await mkdir(tmpDir, { recursive: true })
+      this.#dirs.add(tmpDir)
+    }
     const before = await snapshotOuts(job)
     const sandbox = await createSandbox(job.workspace, tmpDir, job)
     const startedAt = Date.now()

@@ -43,10 +43,6 @@ export async function createSandbox(
   const outs = new Set(stage.outs.map((o) => o.path))
   const copy = new Set(stage.outs.filter((o) => o.persist).map((o) => o.path))
   const skip = new Set([...outs].filter((p) => !copy.has(p)))
-  await writeFile(
-    `${dir}.json`,
-    JSON.stringify({ runner: process.pid, runnerStart: processStart(process.pid) }),
-  )
   try {
     await buildShadowTree(workspace, dir, { realDirs, skip, copy })
   } catch (err) {
@@ -94,6 +90,13 @@ export async function createSandbox(
 export async function cleanupStaleSandboxes(tmpDir: string): Promise<number> {
   const names = await readdir(tmpDir).catch(() => [] as string[])
   let removed = 0
+  // sandboxes whose stage never started have no note: the runner's pid is in the name
+  for (const name of names) {
+    const m = /^sb-(\d+)-[0-9a-f]+$/.exec(name)
+    if (!m || names.includes(`${name}.json`) || isAlive(Number(m[1]))) continue
+    await rm(join(tmpDir, name), { recursive: true, force: true })
+    removed++
+  }
   for (const name of names) {
     if (!name.startsWith(PREFIX) || !name.endsWith('.json')) continue
     const note = await readFile(join(tmpDir, name), 'utf8')
