@@ -1,6 +1,7 @@
 // Monitoring: drift, data quality, performance, alerts, reports and the retraining gate.
 export * from './alerts/index.js'
 export * from './drift/index.js'
+export * from './gate/index.js'
 export * from './metrics/index.js'
 export * from './monitor/index.js'
 export * from './performance/index.js'
