@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import { hashObject, loadProjectConfig, type ProjectConfig, STATE_DIR } from '../core/index.js'
+import type { DataService } from '../data/index.js'
 import type { ArtifactStore, MetadataStore } from '../store/index.js'
 import type { TrackingClient } from '../tracking/index.js'
 import type { PipelineDefinition } from './definition/define-pipeline.js'
@@ -19,7 +20,7 @@ export interface PipelineWorkspace {
   /** The metadata store; undefined when the tracking URI is a server (`http://`). */
   metadata(): Promise<MetadataStore | undefined>
   tracking(): Promise<TrackingClient | undefined>
-  /** `models:/` deps through the registry; `data:` deps when a resolver was given. */
+  /** `data:` deps through the data layer's dataset versions, `models:/` deps through the registry. */
   resolvers(): ExternalResolvers
   close(): Promise<void>
 }
@@ -53,6 +54,7 @@ export async function openPipelineWorkspace(options: OpenWorkspaceOptions = {}):
   let artifacts: Promise<ArtifactStore> | undefined
   let metadata: Promise<MetadataStore | undefined> | undefined
   let tracking: Promise<TrackingClient | undefined> | undefined
+  let dataService: Promise<DataService> | undefined
   const ws: PipelineWorkspace = {
     config,
     root,
@@ -82,7 +84,23 @@ export async function openPipelineWorkspace(options: OpenWorkspaceOptions = {}):
     },
     resolvers() {
       return {
-        ...(options.dataResolver ? { data: options.dataResolver } : {}),
+        data:
+          options.dataResolver ??
+          (async (name: string, version: string | undefined, uri: string): Promise<ResolvedExternal> => {
+            const m = await ws.metadata()
+            if (!m) throw new Error('data: deps need a metadata store (sqlite:// or postgresql://)')
+            dataService ??= import('../data/index.js').then(async (d) =>
+              d.createDataService({ metadata: m, artifacts: await ws.artifacts(), base: config.root }),
+            )
+            const v = await (await dataService).show(version ? `${name}@${version}` : name)
+            return {
+              uri,
+              hash: v.contentHash,
+              size: v.sizeBytes,
+              version: v.version,
+              location: `data:${v.name}@${v.version}`,
+            }
+          }),
         models: async (uri: string): Promise<ResolvedExternal> => {
           const m = await ws.metadata()
           if (!m) throw new Error('models:/ deps need a metadata store (sqlite:// or postgresql://)')
@@ -104,6 +122,8 @@ export async function openPipelineWorkspace(options: OpenWorkspaceOptions = {}):
       }
     },
     async close() {
+      const d = dataService ? await dataService.catch(() => undefined) : undefined
+      await d?.close()
       const m = metadata ? await metadata.catch(() => undefined) : undefined
       await m?.close()
       const a = artifacts ? await artifacts.catch(() => undefined) : undefined

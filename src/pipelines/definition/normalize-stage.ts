@@ -26,7 +26,7 @@ export function normalizeStage(
   const deps: DepSpec[] = []
   for (const [i, d] of (body.deps ?? []).entries()) {
     if (d.startsWith('data:')) {
-      const m = /^data:([A-Za-z0-9_][\w.-]*)(?:@([\w.-]+))?$/.exec(d)
+      const m = /^data:([A-Za-z0-9][\w.\-/]*)(?:@(\S+))?$/.exec(d)
       if (!m)
         issues.push(issue(`${where}.deps[${i}]`, `'${d}' is not a dataset reference (data:name@version)`))
       else deps.push({ kind: 'data', uri: d, name: m[1] as string, version: m[2] })
