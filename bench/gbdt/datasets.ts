@@ -27,7 +27,9 @@ export function readCsv(path: string, options: { separator?: string; missing?: s
   for (const line of lines.slice(1)) {
     const parts = line.split(sep)
     if (parts.length !== header.length) continue
-    parts.forEach((p, j) => (cells[j] as string[]).push(p.trim()))
+    parts.forEach((p, j) => {
+      ;(cells[j] as string[]).push(p.trim())
+    })
   }
   const columns: FrameColumn[] = header.map((name, j) => {
     const raw = cells[j] as string[]

@@ -50,7 +50,6 @@ export class CartBuilder {
   private readonly cN: Float64Array
   private readonly cL: Float64Array
   private readonly cM: Float64Array
-  private readonly cT: Float64Array
   // Per-rank accumulators for the counting pass.
   private hw: Float64Array
   private hn: Int32Array
@@ -85,7 +84,6 @@ export class CartBuilder {
     this.cN = new Float64Array(this.width)
     this.cL = new Float64Array(this.width)
     this.cM = new Float64Array(this.width)
-    this.cT = new Float64Array(this.width)
     let maxD = 1
     for (let f = 0; f < this.F; f++) {
       const d = (data.distinctOffsets[f + 1] as number) - (data.distinctOffsets[f] as number)

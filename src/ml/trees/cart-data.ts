@@ -104,7 +104,9 @@ export function prepareCartData(
   const distinctOffsets = [0]
   for (const d of distinctLists) distinctOffsets.push((distinctOffsets.at(-1) as number) + d.length)
   const distinct = new Float64Array(new SharedArrayBuffer(8 * Math.max(1, distinctOffsets.at(-1) as number)))
-  distinctLists.forEach((d, f) => distinct.set(d, distinctOffsets[f] as number))
+  distinctLists.forEach((d, f) => {
+    distinct.set(d, distinctOffsets[f] as number)
+  })
   const ys = new Float64Array(new SharedArrayBuffer(8 * n))
   for (let r = 0; r < n; r++) ys[r] = y[r] as number
   let wsab: SharedArrayBuffer | null = null
