@@ -254,12 +254,28 @@ export function trainTestSplit(frame: Frame, options: TrainTestSplitOptions = {}
       if (list) list.push(i)
       else byClass.set(l, [i])
     })
+    // Largest-remainder quotas, so the classes' test rows add up to exactly nTest.
+    const keys = [...byClass.keys()].sort()
+    const exact = keys.map((k) => ((byClass.get(k) as number[]).length * nTest) / rows)
+    const quota = exact.map(Math.floor)
+    let left = nTest - quota.reduce((a, b) => a + b, 0)
+    const byRemainder = keys
+      .map((_, i) => i)
+      .sort(
+        (a, b) =>
+          (exact[b] as number) - (quota[b] as number) - ((exact[a] as number) - (quota[a] as number)) ||
+          a - b,
+      )
+    for (const i of byRemainder) {
+      if (left-- <= 0) break
+      quota[i] = (quota[i] as number) + 1
+    }
     const picked: number[] = []
-    for (const key of [...byClass.keys()].sort()) {
+    keys.forEach((key, i) => {
       const members = byClass.get(key) as number[]
       rng.shuffle(members)
-      picked.push(...members.slice(0, Math.round((members.length * nTest) / rows)))
-    }
+      picked.push(...members.slice(0, quota[i]))
+    })
     test = Int32Array.from(picked).sort()
   } else {
     const order =
