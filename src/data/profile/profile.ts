@@ -4,6 +4,9 @@ import type { ColumnType } from '../frame/frame.js'
 import type { DatasetSchema } from '../schema/schema.js'
 import { binSql, equalWidthEdges, type Histogram } from './histogram.js'
 
+/** Categorical columns with at most this many distinct values are counted in the histogram scan. */
+const LOW_CARDINALITY = 10_000
+
 /** The quantiles every numeric profile has. */
 export const PROFILE_QUANTILES = {
   p1: 0.01,
@@ -183,11 +186,20 @@ export async function profileRelation(
     return out
   }
 
-  // histograms: numeric values and datetime ms, each column's own edges
+  // histograms of numbers and datetimes (fixed edges) and value counts of low-cardinality
+  // categorical columns: one scan, DuckDB's histogram() aggregate per column
   const edges = new Map<number, number[]>()
-  const histParts: string[] = []
+  const hist: string[] = []
+  const highCardinality: number[] = []
   columns.forEach((c, i) => {
     const kind = kindOf(c.type)
+    const id = quoteIdent(c.name)
+    if (kind === 'categorical') {
+      if (Number(stats[`d${i}`] ?? 0) <= LOW_CARDINALITY)
+        hist.push(`histogram(CAST(${id} AS VARCHAR)) AS h${i}`)
+      else highCardinality.push(i)
+      return
+    }
     if (kind !== 'numeric' && kind !== 'datetime') return
     const mn = num(`mn${i}`)
     const mx = num(`mx${i}`)
@@ -195,41 +207,40 @@ export async function profileRelation(
     const e = equalWidthEdges(mn, mx, mn === mx ? 1 : bins)
     edges.set(i, e)
     const x =
-      kind === 'numeric'
-        ? `CAST(${quoteIdent(c.name)} AS DOUBLE)`
-        : `CAST(epoch_ms(CAST(${quoteIdent(c.name)} AS TIMESTAMP)) AS DOUBLE)`
-    histParts.push(
-      `SELECT ${i} AS col, ${binSql('x', e)} AS bin, count(*) AS n FROM (SELECT ${x} AS x FROM ${relation}) WHERE x IS NOT NULL AND NOT isnan(x) GROUP BY ALL`,
-    )
+      kind === 'numeric' ? `CAST(${id} AS DOUBLE)` : `CAST(epoch_ms(CAST(${id} AS TIMESTAMP)) AS DOUBLE)`
+    hist.push(`histogram(${binSql(x, e)}) AS h${i}`)
   })
+  const maps =
+    hist.length > 0
+      ? ((await engine.row(`SELECT ${hist.join(', ')} FROM ${relation}`, 'Profiling histograms')) ?? {})
+      : {}
   const histCounts = new Map<number, number[]>()
-  if (histParts.length > 0) {
-    const rows = await engine.rows<{ col: number; bin: number | null; n: number }>(
-      histParts.join(' UNION ALL '),
-      'Profiling histograms',
-    )
-    for (const r of rows) {
-      if (r.bin === null) continue
-      const e = edges.get(Number(r.col)) as number[]
-      const list = histCounts.get(Number(r.col)) ?? new Array<number>(e.length - 1).fill(0)
-      list[Number(r.bin)] = Number(r.n)
-      histCounts.set(Number(r.col), list)
-    }
-  }
-
-  // top-k values of categorical columns
-  const topParts: string[] = []
-  columns.forEach((c, i) => {
-    if (kindOf(c.type) !== 'categorical') return
-    const id = quoteIdent(c.name)
-    topParts.push(
-      `SELECT ${i} AS col, v, n FROM (SELECT CAST(${id} AS VARCHAR) AS v, count(*) AS n FROM ${relation} WHERE ${id} IS NOT NULL GROUP BY 1 ORDER BY n DESC, v LIMIT ${topK})`,
-    )
-  })
   const tops = new Map<number, { value: string; count: number }[]>()
-  if (topParts.length > 0) {
+  const byCount = (a: { value: string; count: number }, b: { value: string; count: number }) =>
+    b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0)
+  columns.forEach((_, i) => {
+    const entries = maps[`h${i}`] as { key: unknown; value: unknown }[] | null | undefined
+    if (!entries) return
+    const e = edges.get(i)
+    if (e) {
+      const counts = new Array<number>(e.length - 1).fill(0)
+      for (const { key, value } of entries) if (key !== null) counts[Number(key)] = Number(value)
+      histCounts.set(i, counts)
+    } else {
+      const all = entries
+        .filter((x) => x.key !== null)
+        .map((x) => ({ value: String(x.key), count: Number(x.value) }))
+      tops.set(i, all.sort(byCount).slice(0, topK))
+    }
+  })
+  // exact top-k of high-cardinality columns by grouping
+  if (highCardinality.length > 0) {
+    const parts = highCardinality.map((i) => {
+      const id = quoteIdent((columns[i] as { name: string }).name)
+      return `(SELECT ${i} AS col, v, n FROM (SELECT CAST(${id} AS VARCHAR) AS v, count(*) AS n FROM ${relation} WHERE ${id} IS NOT NULL GROUP BY 1 ORDER BY n DESC, v LIMIT ${topK}))`
+    })
     const rows = await engine.rows<{ col: number; v: string; n: number }>(
-      topParts.map((p) => `(${p})`).join(' UNION ALL '),
+      parts.join(' UNION ALL '),
       'Profiling top values',
     )
     for (const r of rows) {
@@ -237,8 +248,7 @@ export async function profileRelation(
       list.push({ value: r.v, count: Number(r.n) })
       tops.set(Number(r.col), list)
     }
-    for (const list of tops.values())
-      list.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
+    for (const i of highCardinality) tops.get(i)?.sort(byCount)
   }
 
   const profiles = columns.map((c, i): ColumnProfile => {

@@ -8,7 +8,7 @@ import { type Expectation, parseDuration } from './expectation.js'
 export type CompiledExpectation =
   | {
       level: 'row'
-      /** True for rows that fail (never NULL). May use window functions. */
+      /** True for rows that fail (never NULL). May use subqueries over the table and its rowid. */
       failing: string
       /** Rows the failing fraction is taken over: all rows or the non-missing ones. */
       denominator: string
@@ -30,6 +30,7 @@ export type ReferenceResolver = (dataset: string) => Promise<string>
 export async function compileExpectation(
   e: Expectation,
   schema: DatasetSchema,
+  table: string,
   resolveReference?: ReferenceResolver,
   now: number = Date.now(),
 ): Promise<CompiledExpectation> {
@@ -73,8 +74,9 @@ export async function compileExpectation(
     case 'unique': {
       const cols = (Array.isArray(e.column) ? e.column : [e.column]).map(col)
       const anyNull = cols.map((c) => `${c} IS NULL`).join(' OR ')
+      const key = cols.length === 1 ? (cols[0] as string) : `(${cols.join(', ')})`
       return row(
-        `NOT (${anyNull}) AND count(*) OVER (PARTITION BY ${cols.join(', ')}) > 1`,
+        `NOT (${anyNull}) AND ${key} IN (SELECT ${key} FROM ${table} WHERE NOT (${anyNull}) GROUP BY ALL HAVING count(*) > 1)`,
         `NOT (${anyNull})`,
         'each value once',
       )
@@ -151,7 +153,7 @@ export async function compileExpectation(
     case 'no_duplicate_rows': {
       const cols = (e.columns ?? schema.columns.map((c) => c.name)).map(col)
       return row(
-        `row_number() OVER (PARTITION BY ${cols.join(', ')} ORDER BY rowid) > 1`,
+        `rowid NOT IN (SELECT min(rowid) FROM ${table} GROUP BY ${cols.join(', ')})`,
         'true',
         'no repeated rows (copies after the first fail)',
       )

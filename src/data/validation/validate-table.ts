@@ -136,7 +136,7 @@ export async function validateTable(
     try {
       compiled.push({
         e,
-        c: await compileExpectation(e, table.schema, options.resolveReference, options.now),
+        c: await compileExpectation(e, table.schema, table.relation, options.resolveReference, options.now),
       })
     } catch (err) {
       if (!(err instanceof CairnError)) throw err
