@@ -54,6 +54,11 @@ export class ActiveRun {
     return this.run.info.runName
   }
 
+  /** Metrics logged but not yet sent. */
+  get pendingMetrics(): number {
+    return this.#buffer.size
+  }
+
   /** True once `end` was called. */
   get ended(): boolean {
     return this.#ended

@@ -42,6 +42,17 @@ export interface StartRunOptions {
  */
 export class CairnTracking implements TrackingClient {
   readonly #active = new Set<ActiveRun>()
+  /** A safety net: metrics still buffered when the process runs out of work are sent before it exits. */
+  readonly #beforeExit = () => {
+    const pending = [...this.#active].filter((r) => r.pendingMetrics > 0)
+    for (const run of pending)
+      run.flush().catch((err: unknown) => {
+        process.stderr.write(
+          `cairn: could not send the buffered metrics of run ${run.id}: ${(err as Error).message}\n`,
+        )
+      })
+  }
+  #watching = false
 
   constructor(
     /** The client underneath (store or HTTP). */
@@ -89,6 +100,10 @@ export class CairnTracking implements TrackingClient {
       onEnd: (r) => this.#active.delete(r),
     })
     this.#active.add(active)
+    if (!this.#watching) {
+      this.#watching = true
+      process.on('beforeExit', this.#beforeExit)
+    }
     return active
   }
 
@@ -200,6 +215,8 @@ export class CairnTracking implements TrackingClient {
 
   /** Ends open runs, then closes the client. */
   async close(): Promise<void> {
+    process.off('beforeExit', this.#beforeExit)
+    this.#watching = false
     await this.endAll()
     await this.client.close()
   }
