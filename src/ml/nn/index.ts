@@ -16,11 +16,19 @@ export {
   softmaxCrossEntropy,
 } from './losses.js'
 export { type EncodedColumn, type EncoderState, encodeFrame, fitEncoder } from './mlp/encoder.js'
-export { mlpClassifier, mlpRegressor } from './mlp/mlp-estimator.js'
+export {
+  type MlpEstimatorType,
+  type MlpPartialFitStart,
+  mlpClassifier,
+  mlpRegressor,
+  PARALLEL_MIN_FLOPS,
+  parallelThreads,
+} from './mlp/mlp-estimator.js'
 export { mlpFamily } from './mlp/mlp-family.js'
 export { MlpModel, type MlpState, type PartialFitOptions } from './mlp/mlp-model.js'
 export { defaultMlpParams, type MlpParams } from './mlp/params.js'
 export { clipGradNorm, createOptimizer, type Optimizer, type OptimizerSpec } from './optimizers.js'
+export { trainNetworkParallel } from './parallel/parallel-trainer.js'
 export { initNormal, Param } from './param.js'
 export { Rng } from './rng.js'
 export { learningRateAt, type ScheduleOptions, type ScheduleSpec } from './schedules.js'

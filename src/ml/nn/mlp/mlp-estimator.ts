@@ -1,12 +1,15 @@
+import { availableParallelism } from 'node:os'
 import { CairnError } from '../../../core/index.js'
 import type { Frame } from '../../../data/index.js'
 import type { Signature } from '../../bundle/index.js'
 import type { Estimator, FitOptions } from '../../estimator.js'
 import { registerEstimator } from '../../pipeline/estimator-spec.js'
+import type { LayerConfig } from '../layers/layer.js'
 import { mlpConfigs, Sequential } from '../layers/sequential.js'
 import { createOptimizer } from '../optimizers.js'
+import { trainNetworkParallel } from '../parallel/parallel-trainer.js'
 import { Rng } from '../rng.js'
-import { trainNetwork } from '../train-loop.js'
+import { type TrainData, type TrainLoopOptions, trainNetwork } from '../train-loop.js'
 import { encodeFrame, encoderInputs, fitEncoder } from './encoder.js'
 import { holdOut, MlpModel, type MlpState, optimizerSpec, rowWeights } from './mlp-model.js'
 import { defaultMlpParams, type MlpParams } from './params.js'
@@ -126,7 +129,13 @@ class MlpEstimator implements Estimator<MlpModel> {
     }
     const shell = new MlpModel(signature, p, state, net, {})
     const optimizer = createOptimizer(optimizerSpec(p))
-    const history = trainNetwork(
+    const threads = parallelThreads(layers, p.batchSize, options.threads)
+    const run =
+      threads > 1
+        ? (n: Sequential, d: TrainData, o: TrainLoopOptions) =>
+            trainNetworkParallel(n, d, { ...o, threads, seed })
+        : trainNetwork
+    const history = await run(
       net,
       {
         x: encodeFrame(encoder, train),
@@ -169,6 +178,28 @@ class MlpEstimator implements Estimator<MlpModel> {
     return new MlpModel(signature, p, state, net, optimizer.state(net.params))
   }
 }
+
+/**
+ * Threads for data-parallel training: only when a batch holds enough arithmetic to pay for two
+ * thread hand-offs per step. Measured in bench/ml2/mlp-threads.ts on a 2-core machine: threads lost
+ * up to ~110 MFLOP per batch and won (1.16×) only at ~840 MFLOP per batch, so below 500 MFLOP per
+ * batch training stays on one thread whatever `threads` says.
+ */
+export function parallelThreads(
+  layers: readonly LayerConfig[],
+  batchSize: number,
+  requested: number | undefined,
+): number {
+  const want = Math.max(1, Math.floor(requested ?? availableParallelism()))
+  if (want === 1) return 1
+  let macs = 0
+  for (const l of layers) if (l.kind === 'dense') macs += l.inputSize * l.outputSize
+  const flopsPerBatch = 6 * macs * batchSize
+  return flopsPerBatch >= PARALLEL_MIN_FLOPS ? Math.min(want, 8) : 1
+}
+
+/** Minimum forward+backward FLOPs in one batch for threads to pay (see parallelThreads). */
+export const PARALLEL_MIN_FLOPS = 5e8
 
 function weightsOf(frame: Frame, weight: string | undefined): { weights?: Float32Array } {
   const w = rowWeights(frame, weight)
