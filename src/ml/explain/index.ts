@@ -1,0 +1,1 @@
+export { ensembleShap, type ShapValues, treeShap } from './tree-shap.js'
