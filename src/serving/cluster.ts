@@ -89,5 +89,7 @@ export function clusterWorkerOptions(flushIntervalMs = 200): NonNullable<ServeOp
 
 /** In a cluster worker: let prom-client's cluster aggregation read this worker's registry. */
 export function shareWorkerMetrics(handle: ServingHandle): void {
+  // Constructing one installs prom-client's worker-side listener for the primary's requests.
+  new AggregatorRegistry()
   AggregatorRegistry.setRegistries([handle.metrics.registry])
 }

@@ -95,8 +95,10 @@ export const registerServe: CommandRegistrar = (program: Command) => {
       }
       if (cluster.isWorker) options.cluster = clusterWorkerOptions()
       const handle = await startServing(options)
-      if (cluster.isWorker) shareWorkerMetrics(handle)
-      else process.stderr.write(`cairn serve: listening on ${handle.url} (docs at ${handle.url}/docs)\n`)
+      if (cluster.isWorker) {
+        shareWorkerMetrics(handle)
+        process.stderr.write(`cairn serve: worker ${process.pid} listening on ${handle.url}\n`)
+      } else process.stderr.write(`cairn serve: listening on ${handle.url} (docs at ${handle.url}/docs)\n`)
       await new Promise<void>((resolve) => {
         const stop = () => {
           handle.close().then(resolve, resolve)
@@ -105,6 +107,8 @@ export const registerServe: CommandRegistrar = (program: Command) => {
         process.once('SIGINT', stop)
         process.on('SIGHUP', () => void handle.models.refresh())
       })
+      // A cluster worker's IPC channel would keep it alive after the drain.
+      if (cluster.isWorker) process.disconnect()
     })
 }
 
