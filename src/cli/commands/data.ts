@@ -132,8 +132,13 @@ function sourceFrom(arg: string, f: SourceFlags): SourceSpec {
 }
 
 /** A progress bar in rows (rate and ETA) fed by ingest progress events. */
-function ingestProgress(enabled: boolean): { onProgress?: (p: IngestProgress) => void; stop(): void } {
-  if (!enabled) return { stop() {} }
+function ingestProgress(enabled: boolean): {
+  onProgress?: (p: IngestProgress) => void
+  /** Show the real row count, then stop. */
+  finish(rows: number): void
+  stop(): void
+} {
+  if (!enabled) return { finish() {}, stop() {} }
   let bar: Progress | undefined
   let phase: IngestProgress['phase'] | undefined
   return {
@@ -150,8 +155,17 @@ function ingestProgress(enabled: boolean): { onProgress?: (p: IngestProgress) =>
       if (p.total !== undefined) bar?.setTotal(p.total)
       if (p.done !== undefined) bar?.update(p.done)
     },
+    finish(rows) {
+      if (phase === 'read') {
+        bar?.setTotal(rows)
+        bar?.update(rows)
+      }
+      bar?.stop()
+      bar = undefined
+    },
     stop() {
       bar?.stop()
+      bar = undefined
     },
   }
 }
@@ -167,11 +181,13 @@ async function readTable(
   const schema = f.schema ? await readSchemaFile(f.schema) : undefined
   const bar = ingestProgress(progress)
   try {
-    return await data.ingest(sourceFrom(arg, f), {
+    const table = await data.ingest(sourceFrom(arg, f), {
       ...(schema ? { schema } : {}),
       ...(f.target ? { target: f.target } : {}),
       ...(bar.onProgress ? { onProgress: bar.onProgress } : {}),
     })
+    bar.finish(table.rowCount)
+    return table
   } finally {
     bar.stop()
   }
@@ -246,6 +262,7 @@ export const registerData: CommandRegistrar = (program) => {
             ...(f.failOnMalformed ? { onMalformed: 'fail' as const } : {}),
             ...(bar.onProgress ? { onProgress: bar.onProgress } : {}),
           })
+          bar.finish(table.rowCount)
         } finally {
           bar.stop()
         }

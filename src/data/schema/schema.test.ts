@@ -44,12 +44,23 @@ describe('schemas', () => {
       }),
     ).toThrowError(expect.objectContaining({ code: 'CAIRN_SCHEMA_INVALID' }))
     try {
-      parseSchema({ columns: [{ name: 'b', type: 'number', categories: ['x'] }, { name: 'b', type: 'number' }] })
+      parseSchema({
+        columns: [
+          { name: 'b', type: 'number', categories: ['x'] },
+          { name: 'b', type: 'number' },
+        ],
+      })
     } catch (err) {
-      expect((err as { issues: { path: string }[] }).issues.map((i) => i.path)).toEqual(['columns[0].categories', 'columns[1].name'])
+      expect((err as { issues: { path: string }[] }).issues.map((i) => i.path)).toEqual([
+        'columns[0].categories',
+        'columns[1].name',
+      ])
     }
     const bad = writeText(dir, 'bad.yaml', 'columns:\n  - name: a\n    type: number\n   oops: [\n')
-    await expect(readSchemaFile(bad)).rejects.toMatchObject({ code: 'CAIRN_CONFIG_INVALID', message: expect.stringMatching(/bad\.yaml:\d+:\d+/) })
+    await expect(readSchemaFile(bad)).rejects.toMatchObject({
+      code: 'CAIRN_CONFIG_INVALID',
+      message: expect.stringMatching(/bad\.yaml:\d+:\d+/),
+    })
   })
 
   it('reports added, removed, retyped and changed columns between versions', () => {

@@ -146,18 +146,24 @@ export async function validateTable(
   const rowLevel = compiled.filter((x) => x.c?.level === 'row')
   const tableLevel = compiled.filter((x) => x.c?.level === 'table')
   const counts = new Map<number, { failing: number; elements: number }>()
-  if (rowLevel.length > 0) {
+  // one scan evaluates every row-level expectation into a flags table (row-aligned with the
+  // input), which then gives the counts, the samples and the quarantine split
+  const flags = rowLevel.length > 0 ? engine.tempName('flags') : undefined
+  if (flags) {
     const inner = rowLevel
       .map((x, i) => {
         const c = x.c as Extract<CompiledExpectation, { level: 'row' }>
         return `${c.failing} AS f${i}, coalesce(${c.denominator}, false) AS d${i}`
       })
       .join(', ')
+    await engine.run(
+      `CREATE TABLE ${quoteIdent(flags)} AS SELECT rowid AS __rid, ${inner} FROM ${table.relation}`,
+      'Validating',
+    )
     const outer = rowLevel
       .map((_, i) => `count(*) FILTER (WHERE f${i}) AS f${i}, count(*) FILTER (WHERE d${i}) AS d${i}`)
       .join(', ')
-    const r =
-      (await engine.row(`SELECT ${outer} FROM (SELECT ${inner} FROM ${table.relation})`, 'Validating')) ?? {}
+    const r = (await engine.row(`SELECT ${outer} FROM ${quoteIdent(flags)}`, 'Validating')) ?? {}
     for (let i = 0; i < rowLevel.length; i++) {
       counts.set(i, { failing: Number(r[`f${i}`] ?? 0), elements: Number(r[`d${i}`] ?? 0) })
     }
@@ -243,22 +249,11 @@ export async function validateTable(
   let good = table
   let quarantined: DataTable | undefined
   let quarantinedCount = 0
-  if (failingRowLevel.length > 0) {
-    const flags = engine.tempName('flags')
-    const exprs = failingRowLevel
-      .map(
-        (f, k) =>
-          `${(rowLevel[f.index]?.c as Extract<CompiledExpectation, { level: 'row' }> | undefined)?.failing ?? 'false'} AS f${k}`,
-      )
-      .join(', ')
-    await engine.run(
-      `CREATE TABLE ${quoteIdent(flags)} AS SELECT rowid AS __rid, ${exprs} FROM ${table.relation}`,
-      'Validating',
-    )
+  if (flags && failingRowLevel.length > 0) {
     try {
       await fillSamples(table, flags, failingRowLevel, sampleSize)
       const q = failingRowLevel
-        .map((f, k) => (f.quarantine ? `f${k}` : undefined))
+        .map((f) => (f.quarantine ? `f.f${f.index}` : undefined))
         .filter((x): x is string => !!x)
       if (q.length > 0) {
         const anyBad = q.join(' OR ')
@@ -270,7 +265,9 @@ export async function validateTable(
           'Quarantining rows',
         )
         const labels = failingRowLevel
-          .map((f, k) => (f.quarantine ? `CASE WHEN f${k} THEN ${sqlString(f.result.name)} END` : undefined))
+          .map((f) =>
+            f.quarantine ? `CASE WHEN f${f.index} THEN ${sqlString(f.result.name)} END` : undefined,
+          )
           .filter((x): x is string => !!x)
         await engine.run(
           `CREATE TABLE ${quoteIdent(badName)} AS SELECT ${cols}, array_to_string(list_filter([${labels.join(', ')}], x -> x IS NOT NULL), '; ') AS _cairn_failed, CAST(f.__rid + 1 AS BIGINT) AS _cairn_row FROM ${table.relation} AS t POSITIONAL JOIN ${quoteIdent(flags)} AS f WHERE ${anyBad}`,
@@ -311,6 +308,7 @@ export async function validateTable(
       await engine.drop(flags)
     }
   }
+  if (flags) await engine.drop(flags)
 
   const success = !results.some((r) => r.status === 'failed')
   const report: ValidationReport = {
@@ -373,15 +371,15 @@ function columnOf(e: Expectation): string | undefined {
 async function fillSamples(
   table: DataTable,
   flags: string,
-  failing: { result: ExpectationResult }[],
+  failing: { index: number; result: ExpectationResult }[],
   sampleSize: number,
 ): Promise<void> {
   if (sampleSize <= 0) return
   const engine = table.engine
   const per = await Promise.all(
-    failing.map((_, k) =>
+    failing.map((x) =>
       engine.rows(
-        `SELECT f.__rid AS __rid, t.* FROM ${table.relation} AS t POSITIONAL JOIN ${quoteIdent(flags)} AS f WHERE f${k} LIMIT ${sampleSize}`,
+        `SELECT f.__rid AS __rid, t.* FROM ${table.relation} AS t POSITIONAL JOIN ${quoteIdent(flags)} AS f WHERE f.f${x.index} LIMIT ${sampleSize}`,
       ),
     ),
   )
