@@ -7,7 +7,7 @@ import {
   housingRow,
   type TestProject,
 } from './test-support/fixtures.js'
-import { get } from './test-support/http.js'
+import { get, post } from './test-support/http.js'
 import './test-support/temp-linear-family.js'
 
 /** mulberry32: a small seeded PRNG, so a failure can be replayed. */
@@ -189,17 +189,8 @@ describe('fuzzing the prediction routes', () => {
     expect([...statuses.keys()].every((s) => [400, 404, 413, 415, 422].includes(s))).toBe(true)
     expect(statuses.size).toBeGreaterThanOrEqual(4)
     expect((await get(`${server.url}/health`)).status).toBe(200)
-    expect(
-      (
-        await (
-          await fetch(`${server.url}/v1/models/housing/predict`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(housingRow),
-          })
-        ).json()
-      ).version,
-    ).toBe('1')
+    const last = await post(`${server.url}/v1/models/housing/predict`, housingRow)
+    expect(last.json.version).toBe('1')
     const after = (await server.metrics.predictions.get()).values.reduce((a, v) => a + v.value, 0)
     expect(after - before).toBe(1)
   })

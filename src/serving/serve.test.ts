@@ -11,7 +11,7 @@ import {
   housingRow,
   type TestProject,
 } from './test-support/fixtures.js'
-import { get, post } from './test-support/http.js'
+import { get, post, type Reply } from './test-support/http.js'
 import './test-support/temp-linear-family.js'
 
 let project: TestProject
@@ -233,7 +233,7 @@ describe('cairn serve on registered models', () => {
 
   it('answers bad requests with clear 4xx errors and stable codes', async () => {
     const predict = `${url}/v1/models/housing/predict`
-    const cases: [Promise<{ status: number; json: any }>, number, string][] = [
+    const cases: [Promise<Reply>, number, string][] = [
       [post(predict, '{"median_income": 1,', 'application/json'), 400, 'CAIRN_MALFORMED_BODY'],
       [post(predict, '', 'application/json'), 400, 'CAIRN_MALFORMED_BODY'],
       [

@@ -1,6 +1,7 @@
 /** A response read fully: status, parsed JSON (when it is JSON) and the raw text. */
 export interface Reply {
   status: number
+  // biome-ignore lint/suspicious/noExplicitAny: tests read answers of many shapes
   json: any
   text: string
   headers: Headers
