@@ -266,7 +266,7 @@ export async function validateTable(
         )
         const labels = failingRowLevel
           .map((f) =>
-            f.quarantine ? `CASE WHEN f${f.index} THEN ${sqlString(f.result.name)} END` : undefined,
+            f.quarantine ? `CASE WHEN f.f${f.index} THEN ${sqlString(f.result.name)} END` : undefined,
           )
           .filter((x): x is string => !!x)
         await engine.run(
