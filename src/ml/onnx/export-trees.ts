@@ -11,8 +11,10 @@ export interface TreeModelLike {
   ensemble: TreeEnsemble
   /** Added to the raw scores (GBDT's initial prediction; zeros for forests). */
   baseScore: readonly number[]
-  /** How raw scores become predictions. */
-  link: 'identity' | 'exp' | 'sigmoid' | 'softmax' | 'normalize'
+  /** How raw scores become predictions (`probabilities`: the scores already are class probabilities). */
+  link: 'identity' | 'exp' | 'sigmoid' | 'softmax' | 'normalize' | 'probabilities'
+  /** Multiplies every leaf value (forests: 1 / tree count, to average). */
+  scale?: number
 }
 
 /**
@@ -79,7 +81,7 @@ export function exportTrees(model: TreeModelLike): Uint8Array {
           tg.tree.push(t)
           tg.node.push(local)
           tg.id.push(e.treeOutput[t]! + k)
-          tg.w.push(e.value[node * e.valueWidth + k]!)
+          tg.w.push(e.value[node * e.valueWidth + k]! * (model.scale ?? 1))
         }
         continue
       }
@@ -134,6 +136,9 @@ export function exportTrees(model: TreeModelLike): Uint8Array {
       break
     case 'softmax':
       outputs = classifierOutputs(g, g.op('Softmax', [raw], { axis: attr.i(1) }), width, T)
+      break
+    case 'probabilities':
+      outputs = classifierOutputs(g, raw, classes?.length ?? width, T)
       break
     case 'normalize': {
       const sum = g.op('ReduceSum', [raw, g.constant('axes', BigInt64Array.of(1n), [1])], {

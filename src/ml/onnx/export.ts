@@ -13,13 +13,21 @@ interface GbdtLike extends Model {
   state: { objective: string; baseScore: number[] }
 }
 
+/** Random forests, extra trees and single trees: averaged leaf values. */
+function isForest(m: Model): m is Model & { ensemble: TreeEnsemble } {
+  return (
+    ['random-forest', 'extra-trees', 'decision-tree'].includes(m.family) &&
+    !!(m as Partial<GbdtLike>).ensemble
+  )
+}
+
 function isGbdt(m: Model): m is GbdtLike {
   const x = m as Partial<GbdtLike>
   return m.family === 'gbdt' && !!x.ensemble && Array.isArray(x.state?.baseScore)
 }
 
 /**
- * Export a fitted model to ONNX bytes: MLPs, linear models and gradient-boosted trees. The graph
+ * Export a fitted model to ONNX bytes: MLPs, linear models, gradient-boosted trees and forests. The graph
  * takes one input per signature column (`[N, 1]`) and writes `variable` (regression) or `label`
  * and `probabilities` (classifiers); the Cairn signature travels in the model's metadata.
  */
@@ -44,12 +52,22 @@ export function exportOnnx(model: Model): Uint8Array {
     }
     return exportTrees(like)
   }
+  if (isForest(model)) {
+    return exportTrees({
+      family: model.family,
+      signature: model.signature,
+      ensemble: model.ensemble,
+      baseScore: [],
+      link: model.signature.output.classes ? 'probabilities' : 'identity',
+      scale: 1 / (model.ensemble.treeStart.length - 1),
+    })
+  }
   throw new CairnError(
     'CAIRN_NOT_IMPLEMENTED',
     `ONNX export is not available for the ${model.family} family`,
     {
       details: { family: model.family },
-      hint: 'Exportable families: mlp, linear models, gbdt (and random forests through exportTrees)',
+      hint: 'Exportable families: mlp, linear models, gbdt, random-forest, extra-trees, decision-tree',
     },
   )
 }

@@ -6,6 +6,7 @@ import { gradientBoosting } from '../gbdt/index.js'
 import { linearRegression, logisticRegression } from '../linear/index.js'
 import { mlpClassifier, mlpRegressor, Rng } from '../nn/index.js'
 import { moons, wave } from '../nn/testing/synthetic.js'
+import { randomForestClassifier, randomForestRegressor } from '../trees/index.js'
 import { exportOnnx } from './export.js'
 import { importOnnx, type OnnxModel, onnxBundle } from './onnx-model.js'
 import { loadOnnxRuntime } from './runtime.js'
@@ -115,6 +116,28 @@ describe('ONNX export → onnxruntime-node', () => {
         features,
         threads: 1,
       })
+      expectSamePredictions(m, importOnnx(exportOnnx(m)), test)
+    }
+  })
+
+  it('random forests (classification and regression) agree within 1e-5', async () => {
+    const train = numericFrame(400, 7, true)
+    const test = numericFrame(150, 8, true)
+    const features = ['a', 'b', 'c']
+    for (const m of [
+      await randomForestClassifier({ nEstimators: 20, maxDepth: 6 }).fit(train, {
+        target: 'cls',
+        features,
+        threads: 1,
+        seed: 1,
+      }),
+      await randomForestRegressor({ nEstimators: 20, maxDepth: 6 }).fit(train, {
+        target: 'y',
+        features,
+        threads: 1,
+        seed: 1,
+      }),
+    ]) {
       expectSamePredictions(m, importOnnx(exportOnnx(m)), test)
     }
   })
