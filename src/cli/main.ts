@@ -2,6 +2,7 @@ import { registerData } from './commands/data.js'
 import { registerDemo } from './commands/demo.js'
 import { registerExperiments } from './commands/experiments.js'
 import { registerModels } from './commands/models.js'
+import { registerMonitor } from './commands/monitor.js'
 import { registerPipelines } from './commands/pipelines.js'
 import { registerRuns } from './commands/runs.js'
 import { registerServe } from './commands/serve.js'
@@ -17,6 +18,7 @@ const registrars: CommandRegistrar[] = [
   registerExperiments,
   registerRuns,
   registerModels,
+  registerMonitor,
   registerDemo,
 ]
 

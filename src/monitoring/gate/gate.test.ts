@@ -73,7 +73,10 @@ describe('the promotion gate', () => {
     expect(payload.metric).toBe('accuracy')
     expect(payload.margin).toBe(0.02)
     expect(payload.champion.metrics.accuracy).toBeCloseTo(promoted.champion?.metrics.accuracy as number, 12)
-    expect(payload.challenger.metrics.accuracy).toBeCloseTo(promoted.challenger.metrics.accuracy as number, 12)
+    expect(payload.challenger.metrics.accuracy).toBeCloseTo(
+      promoted.challenger.metrics.accuracy as number,
+      12,
+    )
     const aliasEvents = await p.registry.history('churn', { kinds: ['alias_set'] })
     expect(aliasEvents[0]?.comment).toMatch(/retraining gate: accuracy/)
   })

@@ -4,6 +4,9 @@ import { isNumericColumn } from '../../data/index.js'
 /** Categories kept per column; beyond this a column is high-cardinality and new values are not checked. */
 export const MAX_PROFILE_CATEGORIES = 10_000
 
+/** String columns with more distinct values than this and than half their rows are free text, not categories. */
+const MAX_DISCRETE_FOR_STRINGS = 20
+
 /** What data quality needs to know about one reference column. */
 export interface ReferenceColumnProfile {
   name: string
@@ -54,7 +57,9 @@ function columnProfile(c: FrameColumn): ReferenceColumnProfile {
       else if (seen.size <= MAX_PROFILE_CATEGORIES) seen.add(v)
     }
     distinct = seen.size
-    categories = c.type === 'string' && seen.size <= MAX_PROFILE_CATEGORIES ? [...seen] : null
+    const present = rows - missing
+    const freeText = distinct > MAX_DISCRETE_FOR_STRINGS && distinct > present * 0.5
+    categories = c.type === 'string' && seen.size <= MAX_PROFILE_CATEGORIES && !freeText ? [...seen] : null
   } else if (isNumericColumn(c)) {
     const seen = c.type === 'boolean' ? new Set<string>() : undefined
     for (let i = 0; i < c.values.length; i++) {

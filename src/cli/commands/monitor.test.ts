@@ -1,0 +1,169 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { frameToCsv } from '../../monitoring/test-support/csv.js'
+import { startRecorder } from '../../monitoring/test-support/http-recorder.js'
+import { syntheticFrame } from '../../monitoring/test-support/synthetic.js'
+import { buildProgram } from '../program.js'
+import { registerMonitor } from './monitor.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'cairn-cli-monitor-'))
+const cwd = process.cwd()
+let hook: Awaited<ReturnType<typeof startRecorder>>
+
+/** Run `cairn monitor …` in-process in the project folder and capture stdout/stderr. */
+async function cairn(...args: string[]): Promise<{ out: string; err: string; code: number }> {
+  let out = ''
+  let err = ''
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => {
+    out += c.toString()
+    return true
+  })
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => {
+    err += c.toString()
+    return true
+  })
+  const before = process.exitCode
+  process.exitCode = 0
+  try {
+    await buildProgram([registerMonitor])
+      .exitOverride()
+      .parseAsync(['node', 'cairn', 'monitor', ...args])
+    return { out, err, code: Number(process.exitCode ?? 0) }
+  } catch (error) {
+    const { reportError } = await import('../output.js')
+    const code = reportError(error)
+    return { out, err, code }
+  } finally {
+    o.mockRestore()
+    e.mockRestore()
+    process.exitCode = before
+  }
+}
+
+beforeAll(async () => {
+  hook = await startRecorder()
+  process.env.CAIRN_DATA_CACHE = join(dir, 'cache')
+  process.env.CAIRN_PROGRESS = 'off'
+  mkdirSync(join(dir, 'data'))
+  writeFileSync(join(dir, 'data', 'reference.csv'), frameToCsv(syntheticFrame(3000, 1)))
+  const t0 = Date.UTC(2026, 10, 22)
+  let csv = ''
+  for (let h = 0; h < 6; h++) {
+    const f = syntheticFrame(
+      800,
+      10 + h,
+      h >= 3 ? ['age', 'score', 'plan', 'region', 'visits', 'income'] : [],
+    )
+    const text = frameToCsv(f, { ts: (r) => new Date(t0 + h * 3_600_000 + r * 4000).toISOString() })
+    csv += h === 0 ? text : text.slice(text.indexOf('\n') + 1)
+  }
+  writeFileSync(join(dir, 'data', 'current.csv'), csv)
+  writeFileSync(
+    join(dir, 'alerts.yaml'),
+    `alerts:\n  - { name: DatasetDrift, when: "dataset_drift for 2 windows", severity: critical, notify: [ops] }\n`,
+  )
+  writeFileSync(
+    join(dir, 'cairn.yaml'),
+    `name: shop
+monitors:
+  customers:
+    reference: data/reference.csv
+    timestamp: ts
+    window: 1h
+    drift:
+      perColumn:
+        review: { kind: text }
+    alerts: alerts.yaml
+    notifiers:
+      ops: { type: webhook, url: "${hook.url}/hook" }
+`,
+  )
+  process.chdir(dir)
+})
+afterAll(async () => {
+  process.chdir(cwd)
+  await hook.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+describe('cairn monitor', () => {
+  it('run: checks every due hourly window of the current data, stores it and alerts once', async () => {
+    const r = await cairn(
+      'run',
+      'customers',
+      '--current',
+      'data/current.csv',
+      '--now',
+      '2026-11-22T06:00:00Z',
+      '--json',
+    )
+    expect(r.code).toBe(0)
+    const windows = JSON.parse(r.out) as {
+      window: { label: string }
+      datasetDrift: boolean
+      driftedColumns: string[]
+      alerts: { transition: string }[]
+    }[]
+    expect(windows.map((w) => w.window.label)).toEqual(
+      [0, 1, 2, 3, 4, 5].map((h) => `2026-11-22T0${h}:00Z/1h`),
+    )
+    expect(windows.map((w) => w.datasetDrift)).toEqual([false, false, false, true, true, true])
+    expect(windows[3]?.driftedColumns.sort()).toEqual(['age', 'income', 'plan', 'region', 'score', 'visits'])
+    expect(windows.map((w) => w.alerts.map((a) => a.transition).join())).toEqual([
+      '',
+      '',
+      '',
+      '',
+      'firing',
+      '',
+    ])
+    expect(hook.requests.map((q) => (q.body as { status: string }).status)).toEqual(['firing'])
+    const again = await cairn(
+      'run',
+      'customers',
+      '--current',
+      'data/current.csv',
+      '--now',
+      '2026-11-22T06:00:00Z',
+    )
+    expect(again.out).toContain('no windows due')
+  })
+
+  it('status, alerts and report show what run stored', async () => {
+    const all = await cairn('status', '--json')
+    expect(JSON.parse(all.out)).toMatchObject([
+      { monitor: 'customers', firing: ['DatasetDrift'], last: { rowCount: 800, datasetDrift: true } },
+    ])
+    const one = await cairn('status', 'customers')
+    expect(one.out).toContain('DRIFT')
+    expect(one.out.split('\n').filter((l) => l.includes('2026-11-22')).length).toBe(6)
+    const alerts = JSON.parse((await cairn('alerts', '--json')).out) as {
+      states: { state: string }[]
+      events: { status: string; notifications: { ok: boolean }[] }[]
+    }
+    expect(alerts.states.map((s) => s.state)).toEqual(['firing'])
+    expect(alerts.events[0]).toMatchObject({
+      status: 'firing',
+      notifications: [{ notifier: 'ops', ok: true }],
+    })
+    const report = JSON.parse(
+      (await cairn('report', 'customers', '-o', 'out/customers.html', '--json')).out,
+    ) as { html: string; json: string }
+    expect(existsSync(report.html)).toBe(true)
+    expect(JSON.parse(readFileSync(report.json, 'utf8'))).toMatchObject({
+      monitor: 'customers',
+      history: expect.any(Array),
+    })
+  })
+
+  it('says what to do about unknown monitors and missing data', async () => {
+    const r = await cairn('run', 'nope')
+    expect(r.code).toBe(2)
+    expect(r.err).toContain('CAIRN_MONITOR_NOT_FOUND')
+    expect(r.err).toContain('Known monitors: customers')
+    const s = await cairn('status', 'nope')
+    expect(s.err).toContain('CAIRN_MONITOR_NOT_FOUND')
+  })
+})

@@ -1,0 +1,5 @@
+export {
+  MonitoringService,
+  type MonitoringServiceOptions,
+  type MonitorRunOutcome,
+} from './monitoring-service.js'
