@@ -10,9 +10,9 @@ import {
 } from '../../data/index.js'
 import { fromBundle, manifestText, toBundle } from '../bundle/index.js'
 import { accuracy, logLoss, mae, r2, rocAuc } from '../metrics/index.js'
+import { loadFixture } from '../trees/fixtures/load-fixture.js'
 import { Random } from '../trees/random.js'
 import { treeCount } from '../trees/tree-ensemble.js'
-import { loadFixture } from './fixtures/load-fixture.js'
 import { closeGbdtThreads, type GbdtModel, gradientBoosting } from './index.js'
 
 afterAll(async () => {
@@ -52,7 +52,7 @@ function bundleBytes(m: GbdtModel): string {
 
 describe('gbdt against scikit-learn and XGBoost fixtures', () => {
   it('reaches the R² of HistGradientBoosting and XGBoost hist on Friedman #1 (within 0.01)', async () => {
-    const f = loadFixture('friedman1')
+    const f = loadFixture(new URL('./fixtures/friedman1.json', import.meta.url))
     const expected = f.expected as Record<string, number>
     const model = await gradientBoosting({ nEstimators: 100, maxDepth: 6, learningRate: 0.1 }).fit(f.train, {
       target: 'y',
@@ -67,7 +67,7 @@ describe('gbdt against scikit-learn and XGBoost fixtures', () => {
   })
 
   it('matches their AUC and log loss with native categories and missing values (within 0.015)', async () => {
-    const f = loadFixture('classification')
+    const f = loadFixture(new URL('./fixtures/classification.json', import.meta.url))
     const expected = f.expected as Record<string, Record<string, number>>
     const model = await gradientBoosting({ objective: 'binary' }).fit(f.train, {
       target: 'label',
