@@ -1,5 +1,9 @@
 export * from './bundle/index.js'
 export type { Estimator, FitOptions } from './estimator.js'
+// trees, forests, histogram gradient boosting, TreeSHAP (issue 5)
+export * from './gbdt/index.js'
+export * from './trees/index.js'
+export * from './explain/index.js'
 // metrics, feature matrices (issue 5: linear models, transforms, evaluation, tuning)
 export * from './matrix/index.js'
 export * from './metrics/index.js'
@@ -10,6 +14,7 @@ export * from './evaluation/index.js'
 export * from './baselines/index.js'
 export * from './neighbors/index.js'
 export * from './naive-bayes/index.js'
+export * from './tuning/index.js'
 // neural networks (issue 6): estimators at the top level, building blocks under `nn`
 export * as nn from './nn/index.js'
 export { MlpModel, type MlpParams, mlpClassifier, mlpFamily, mlpRegressor } from './nn/index.js'
