@@ -27,6 +27,8 @@ export interface CrossValidateOptions {
   /** Called after each fold (await-ed, so a caller can log it). */
   onFold?: (fold: FoldResult) => void | Promise<void>
   signal?: AbortSignal
+  /** Worker threads each fit may use (families that train in parallel). */
+  threads?: number
 }
 
 /** One fold's outcome. */
@@ -123,6 +125,7 @@ export async function crossValidate(
       ...(options.weight ? { weight: options.weight } : {}),
       seed: seed + i,
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.threads ? { threads: options.threads } : {}),
     })
     const t1 = performance.now()
     metrics ??= [defaultMetric(model)]
