@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { countPredictionLog } from './log/read-prediction-log.js'
-import { runCairn, servedUrl, testFamilyModule } from './test-support/cli.js'
-import { createTestProject, housingModel, housingRow, type TestProject } from './test-support/fixtures.js'
+import { runCairn, servedUrl } from './test-support/cli.js'
+import { createTestProject, housingRow, type TestProject } from './test-support/fixtures.js'
 import { get, post } from './test-support/http.js'
+import { housingModel } from './test-support/models.js'
 
 let project: TestProject
 
 beforeAll(async () => {
   project = await createTestProject()
-  await project.register('housing', housingModel(), 'production')
+  await project.register('housing', await housingModel(), 'production')
 })
 
 afterAll(async () => {
@@ -28,7 +29,7 @@ const serveArgs = () => [
 
 describe('the cairn serve command', () => {
   it('serves a registered model and drains in-flight requests on SIGTERM, logging every answer', async () => {
-    const p = runCairn(serveArgs(), { imports: [testFamilyModule] })
+    const p = runCairn(serveArgs())
     try {
       const url = await servedUrl(p)
       const predict = `${url}/v1/models/housing/predict`
@@ -65,7 +66,7 @@ describe('the cairn serve command', () => {
   })
 
   it('runs one worker per requested core behind one port, with cluster-wide metrics', async () => {
-    const p = runCairn([...serveArgs(), '--workers', '2'], { imports: [testFamilyModule] })
+    const p = runCairn([...serveArgs(), '--workers', '2'])
     try {
       // The primary prints the port it was given; with port 0 each worker still shares one port.
       const url = await servedUrl(p, 90_000)

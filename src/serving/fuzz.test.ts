@@ -1,26 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type ServingHandle, startServing } from './serve.js'
-import {
-  churnModel,
-  createTestProject,
-  housingModel,
-  housingRow,
-  type TestProject,
-} from './test-support/fixtures.js'
+import { createTestProject, housingRanges, housingRow, type TestProject } from './test-support/fixtures.js'
 import { get, post } from './test-support/http.js'
-import './test-support/temp-linear-family.js'
-
-/** mulberry32: a small seeded PRNG, so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { churnModel, housingModel, seeded } from './test-support/models.js'
 
 const SEED = 20261122
 const COUNT = 2000
@@ -30,8 +12,8 @@ let server: ServingHandle
 
 beforeAll(async () => {
   project = await createTestProject()
-  await project.register('housing', housingModel(), 'production')
-  await project.register('churn', churnModel(), 'production')
+  await project.register('housing', await housingModel(), 'production', housingRanges)
+  await project.register('churn', await churnModel(), 'production')
   server = await startServing({
     models: [{ uri: 'models:/housing@production' }, { uri: 'models:/churn@production' }],
     port: 0,
@@ -51,7 +33,7 @@ afterAll(async () => {
 
 describe('fuzzing the prediction routes', () => {
   it(`answers ${COUNT} random and malformed bodies with a 4xx each and stays up`, async () => {
-    const random = rng(SEED)
+    const random = seeded(SEED)
     const int = (n: number) => Math.floor(random() * n)
     const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)] as T
     const weird = [
@@ -97,12 +79,9 @@ describe('fuzzing the prediction routes', () => {
     const broken = (): Record<string, unknown> => {
       const row: Record<string, unknown> = { ...housingRow }
       const field = pick(['median_income', 'housing_median_age', 'ocean_proximity'])
-      if (random() < 0.5) delete row[field]
-      else {
-        const bad = { median_income: -1, housing_median_age: 1.5, ocean_proximity: 'MARS' }[field]
-        row[field] = pick([null, 'text', [], {}, true, bad])
-        if (field === 'ocean_proximity' && row[field] === 'text') row[field] = 7
-      }
+      if (field === 'ocean_proximity') row[field] = pick(['MARS', 7, [], {}, true])
+      else if (random() < 0.5) delete row[field]
+      else row[field] = pick([null, 'text', [], {}, true, field === 'median_income' ? -1 : 1.5])
       if (random() < 0.3) row[pick(weird)] = value(2)
       return row
     }

@@ -4,20 +4,15 @@ import type { Model } from '../ml/index.js'
 import { countPredictionLog, readPredictionLog } from './log/read-prediction-log.js'
 import { type ServingHandle, startServing } from './serve.js'
 import { faultyModel } from './test-support/faulty-family.js'
-import {
-  churnModel,
-  createTestProject,
-  housingModel,
-  housingRow,
-  type TestProject,
-} from './test-support/fixtures.js'
+import { createTestProject, housingRanges, housingRow, type TestProject } from './test-support/fixtures.js'
 import { get, post, type Reply } from './test-support/http.js'
-import './test-support/temp-linear-family.js'
+import { churnModel, housingModel } from './test-support/models.js'
 
 let project: TestProject
 let server: ServingHandle
 let url: string
-const housing = housingModel(100)
+let housing: Model
+let churn: Model
 
 function expected(model: Model, row: Record<string, unknown>): number {
   return model.predict(frameFromRows([row], { ocean_proximity: 'category' })).values[0] as number
@@ -33,8 +28,10 @@ async function metric(name: string): Promise<number> {
 
 beforeAll(async () => {
   project = await createTestProject()
-  await project.register('housing', housing, 'production')
-  await project.register('churn', churnModel(), 'production')
+  housing = await housingModel()
+  churn = await churnModel()
+  await project.register('housing', housing, 'production', housingRanges)
+  await project.register('churn', churn, 'production')
   const faulty = await project.writeBundle('faulty-model', faultyModel())
   server = await startServing({
     models: [
@@ -76,7 +73,7 @@ describe('cairn serve on registered models', () => {
     expect(list.models[0]).toMatchObject({
       uri: 'models:/housing@production',
       task: 'regression',
-      family: 'serving-temp-linear',
+      family: 'pipeline',
     })
     expect(list.models[0].signature.inputs).toHaveLength(4)
     expect((await get(`${url}/v1/models/churn`)).json).toMatchObject({
@@ -96,7 +93,13 @@ describe('cairn serve on registered models', () => {
       expect.arrayContaining(['/v1/models/housing/predict', '/v1/models/churn/predict', '/invocations']),
     )
     const body = spec.paths['/v1/models/housing/predict'].post.requestBody.content['application/json']
-    expect(body.schema.oneOf[0].properties.ocean_proximity.enum).toEqual(['INLAND', 'NEAR BAY', 'NEAR OCEAN'])
+    expect(body.schema.oneOf[0].properties.ocean_proximity.enum).toEqual([
+      'NEAR BAY',
+      'INLAND',
+      'NEAR OCEAN',
+      null,
+    ])
+    expect(body.schema.oneOf[0].properties.median_income).toEqual({ type: 'number', minimum: 0, maximum: 50 })
     expect((await get(`${url}/openapi.json`)).json.openapi).toBe('3.0.3')
     const metrics = (await get(`${url}/metrics`)).text
     for (const name of [
@@ -132,14 +135,17 @@ describe('cairn serve on registered models', () => {
     expect(columnar.json.predictions.map((p: { prediction: number }) => p.prediction)).toEqual(
       many.json.predictions.map((p: { prediction: number }) => p.prediction),
     )
-    const churn = await post(`${url}/v1/models/churn/predict`, [
+    const answered = await post(`${url}/v1/models/churn/predict`, [
       { tenure: 1, charges: 90 },
       { tenure: 60, charges: 20 },
     ])
-    expect(churn.json.predictions.map((p: { prediction: string }) => p.prediction)).toEqual(['yes', 'no'])
-    const probs = churn.json.predictions[0].probabilities
+    expect(answered.json.predictions.map((p: { prediction: string }) => p.prediction)).toEqual(['yes', 'no'])
+    const probs = answered.json.predictions[0].probabilities
     expect(probs.no + probs.yes).toBeCloseTo(1, 12)
-    expect(probs.yes).toBeCloseTo(1 / (1 + Math.exp(-(-0.1 + 4.5))), 12)
+    expect(probs.yes).toBeCloseTo(
+      churn.rowPredictor().predict({ tenure: 1, charges: 90 }).probabilities?.[1] as number,
+      12,
+    )
   })
 
   it('speaks the MLflow scoring protocol in JSON and CSV', async () => {
@@ -214,7 +220,6 @@ describe('cairn serve on registered models', () => {
     expect(missing.status).toBe(422)
     expect(missing.json.error.issues.map((i: { path: string }) => i.path)).toEqual([
       'rows[1].housing_median_age',
-      'rows[1].ocean_proximity',
     ])
     const csv = await post(`${url}/invocations`, 'median_income,housing_median_age\nabc,1\n', 'text/csv')
     expect(csv.status).toBe(422)

@@ -1,16 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Model } from '../ml/index.js'
 import { countPredictionLog, readPredictionLog } from './log/read-prediction-log.js'
 import { type ServingHandle, startServing } from './serve.js'
-import { createTestProject, housingModel, housingRow, type TestProject } from './test-support/fixtures.js'
+import { createTestProject, housingRow, type TestProject } from './test-support/fixtures.js'
 import { get, post } from './test-support/http.js'
-import './test-support/temp-linear-family.js'
+import { housingModel } from './test-support/models.js'
 
 let project: TestProject
+let v1: Model
+let v2: Model
+const answer = (m: Model, row: Record<string, unknown>) => m.rowPredictor().predict({ ...row }).value
 
 beforeAll(async () => {
   project = await createTestProject()
-  await project.register('housing', housingModel(100), 'production') // v1
-  await project.register('housing', housingModel(200_000)) // v2: a different bias
+  v1 = await housingModel(0)
+  v2 = await housingModel(200_000) // trained on targets 200k higher
+  await project.register('housing', v1, 'production')
+  await project.register('housing', v2)
 })
 
 afterAll(async () => {
@@ -58,9 +64,9 @@ describe('hot reload', () => {
         else {
           const version = r.json.version as string
           const value = r.json.predictions[0].prediction as number
-          const base = version === '1' ? 100 : 200_000
-          if (Math.abs(value - (base + 40_000 * 8.3 + 1_000 * 41 + 880 + 5_000)) > 1e-6)
-            failures.push(`v${version} said ${value}`)
+          const want = answer(version === '1' ? v1 : v2, housingRow)
+          if (Math.abs(value - want) > 1e-6 * Math.abs(want))
+            failures.push(`v${version} said ${value}, not ${want}`)
           if (versions.at(-1) !== version) versions.push(version)
         }
       }
@@ -186,11 +192,12 @@ describe('traffic policies', () => {
     expect(shadows.map((s) => s.predictionId).sort()).toEqual(ids.map((id) => `${id}.shadow`).sort())
     expect(shadows.every((s) => s.version === '2')).toBe(true)
     const champion = await readPredictionLog(project.metadata, { model: 'shadowed', variant: 'champion' })
-    const byId = new Map(champion.map((c) => [c.predictionId, c.prediction as number]))
+    const byId = new Map(champion.map((c) => [c.predictionId, c]))
     for (const s of shadows) {
-      expect(
-        (s.prediction as number) - (byId.get(s.predictionId.replace('.shadow', '')) as number),
-      ).toBeCloseTo(200_000 - 100, 6)
+      const c = byId.get(s.predictionId.replace('.shadow', ''))
+      expect(s.inputs).toEqual(c?.inputs)
+      expect(s.prediction as number).toBeCloseTo(answer(v2, s.inputs), 6)
+      expect(c?.prediction as number).toBeCloseTo(answer(v1, s.inputs), 6)
     }
     expect(
       await metric(server.url, 'cairn_predictions_total{model="shadowed",version="2",variant="shadow"}'),

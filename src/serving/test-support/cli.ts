@@ -56,6 +56,3 @@ export async function servedUrl(p: CairnProcess, timeoutMs = 60_000): Promise<st
   p.child.kill('SIGKILL')
   throw new Error(`cairn serve did not start in time:\n${p.stderr()}`)
 }
-
-/** The temporary test family module, for `imports`. */
-export const testFamilyModule = join(repo, 'src/serving/test-support/temp-linear-family.ts')
