@@ -26,6 +26,7 @@ export {
   SMALL_REFERENCE_ROWS,
 } from './drift-options.js'
 export { computeDriftParallel, type ParallelDriftOptions } from './parallel-drift.js'
+export { computeDriftFromProfile, PROFILE_TESTS } from './profile-drift.js'
 export { type StatTest, type StatTestOutcome, statTestNames, statTests } from './stat-tests.js'
 export type {
   ColumnDistribution,

@@ -12,5 +12,6 @@ export {
   profileReference,
   type ReferenceColumnProfile,
   type ReferenceProfile,
+  referenceProfileFromDatasetProfile,
   type SchemaLike,
 } from './reference-profile.js'

@@ -1,4 +1,4 @@
-import type { ColumnType, Frame, FrameColumn } from '../../data/index.js'
+import type { ColumnType, DatasetProfile, Frame, FrameColumn } from '../../data/index.js'
 import { isNumericColumn } from '../../data/index.js'
 
 /** Categories kept per column; beyond this a column is high-cardinality and new values are not checked. */
@@ -109,4 +109,48 @@ export function profileReference(reference: Frame, schema?: SchemaLike): Referen
     }
   }
   return { rowCount: reference.rowCount, columns }
+}
+
+/**
+ * A quality reference from a stored data-layer profile. Numeric and datetime ranges and missing
+ * shares carry over; categories are known only when the profile kept every value (no "other"),
+ * otherwise the new-category check is skipped for that column.
+ */
+export function referenceProfileFromDatasetProfile(
+  profile: DatasetProfile,
+  schema?: SchemaLike,
+): ReferenceProfile {
+  const columns = profile.columns.map((p): ReferenceColumnProfile => {
+    const rows = p.count + p.missing
+    const base = {
+      name: p.name,
+      type: p.type,
+      rows,
+      missing: p.missing,
+      missingShare: p.missingFraction,
+      distinct: p.distinct,
+      nullable: true,
+    }
+    if (p.kind === 'numeric' || p.kind === 'datetime')
+      return { ...base, min: p.min, max: p.max, categories: null }
+    if (p.kind === 'categorical') {
+      return {
+        ...base,
+        min: null,
+        max: null,
+        categories: p.otherCount === 0 ? p.topK.map((t) => t.value) : null,
+      }
+    }
+    return { ...base, min: null, max: null, categories: null }
+  })
+  const out = { rowCount: profile.rowCount, columns }
+  if (schema) {
+    for (const s of schema.columns) {
+      const c = columns.find((x) => x.name === s.name)
+      if (!c) continue
+      if (s.nullable === false) c.nullable = false
+      if (s.categories && s.categories.length > 0) c.categories = [...s.categories]
+    }
+  }
+  return out
 }
