@@ -4,6 +4,7 @@ import { registerExperiments } from './commands/experiments.js'
 import { registerModels } from './commands/models.js'
 import { registerMonitor } from './commands/monitor.js'
 import { registerPipelines } from './commands/pipelines.js'
+import { registerPredict } from './commands/predict.js'
 import { registerRuns } from './commands/runs.js'
 import { registerServe } from './commands/serve.js'
 import { registerServer } from './commands/server.js'
@@ -13,6 +14,7 @@ import { buildProgram, type CommandRegistrar } from './program.js'
 const registrars: CommandRegistrar[] = [
   registerPipelines,
   registerServe,
+  registerPredict,
   registerData,
   registerServer,
   registerExperiments,

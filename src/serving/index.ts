@@ -1,4 +1,10 @@
 // Serving: the online prediction server, batch scoring, the prediction log and feedback.
+export {
+  type BatchLineage,
+  type BatchScoreOptions,
+  type BatchScoreResult,
+  scoreBatch,
+} from './batch/score-batch.js'
 export { clusterWorkerOptions, resolveWorkers, runClusterPrimary, shareWorkerMetrics } from './cluster.js'
 export {
   configToServeOptions,
@@ -25,6 +31,7 @@ export { ServingMetrics } from './metrics/serving-metrics.js'
 export { chooseModel, type Deployment } from './models/deployment.js'
 export { type LoadedModel, loadServedModel, predictRows } from './models/loaded-model.js'
 export type { ModelSource, ResolvedModel } from './models/model-source.js'
+export { needsRegistry, type OpenedSources, openModelSources } from './models/open-sources.js'
 export { bundlePathSource } from './models/path-source.js'
 export { registrySource, runArtifactSource } from './models/registry-source.js'
 export { type ServedModelSpec, ServedModels, type ServedModelsOptions } from './models/served-models.js'

@@ -1,20 +1,17 @@
 import type { FastifyInstance } from 'fastify'
-import { CairnError, getLogger, type Logger, loadProjectConfig } from '../core/index.js'
-import { StoreRegistryClient } from '../registry/index.js'
+import { getLogger, type Logger, loadProjectConfig } from '../core/index.js'
 import {
   type ArtifactStore,
   type MetadataStore,
   openArtifactStore,
   openMetadataStore,
 } from '../store/index.js'
-import { StoreTrackingClient } from '../tracking/index.js'
 import { createServingApp } from './http/create-app.js'
 import { PredictionLog, type PredictionLogOptions } from './log/prediction-log.js'
 import type { LogSinkOptions } from './log/sinks/log-sink.js'
 import { ServingMetrics } from './metrics/serving-metrics.js'
 import type { ModelSource } from './models/model-source.js'
-import { bundlePathSource } from './models/path-source.js'
-import { registrySource, runArtifactSource } from './models/registry-source.js'
+import { needsRegistry, openModelSources } from './models/open-sources.js'
 import { type ServedModelSpec, ServedModels } from './models/served-models.js'
 import { PredictionIds } from './predict/prediction-ids.js'
 
@@ -91,27 +88,15 @@ export async function startServing(options: ServeOptions): Promise<ServingHandle
   try {
     const metrics = new ServingMetrics()
     const ids = new PredictionIds()
-    const needsStore = options.models.some((m) => usesRegistry(m)) || options.predictionLog !== false
-    let metadata: MetadataStore | undefined
-    let artifacts: ArtifactStore | undefined
-    if (needsStore) {
-      if (/^https?:\/\//.test(project.trackingUri)) {
-        throw new CairnError(
-          'CAIRN_UNSUPPORTED_URI',
-          'cairn serve needs direct access to the metadata store',
-          {
-            details: { trackingUri: project.trackingUri },
-            hint: 'Point --tracking-uri at the store itself (sqlite:///… or postgresql://…), as the tracking server does',
-          },
-        )
-      }
-      metadata = await openMetadataStore(project.trackingUri)
-      const m = metadata
-      cleanup.push(() => m.close())
-      artifacts = openArtifactStore(project.artifactsUri)
-      const a = artifacts
-      cleanup.push(() => a.close())
-    }
+    const opened = await openModelSources({
+      trackingUri: project.trackingUri,
+      artifactsUri: project.artifactsUri,
+      root: project.root,
+      withStores: options.models.some(usesRegistry) || options.predictionLog !== false,
+      ...(options.sources ? { extra: options.sources } : {}),
+    })
+    cleanup.push(() => opened.close())
+    const metadata = opened.metadata
     let predictionLog: PredictionLog | undefined
     if (options.predictionLog !== false) {
       const pl = options.predictionLog ?? {}
@@ -120,15 +105,8 @@ export async function startServing(options: ServeOptions): Promise<ServingHandle
       const p = predictionLog
       cleanup.push(() => p.close())
     }
-    const sources: ModelSource[] = [...(options.sources ?? [])]
-    if (metadata && artifacts) {
-      const tracking = new StoreTrackingClient({ metadata, artifacts })
-      const registry = new StoreRegistryClient({ metadata, artifacts, tracking })
-      sources.push(registrySource(registry), runArtifactSource(tracking))
-    }
-    sources.push(bundlePathSource({ base: project.root }))
     const models = new ServedModels(options.models, {
-      sources,
+      sources: opened.sources,
       ...(predictionLog ? { predictionLog } : {}),
       metrics,
       pollIntervalMs: (options.pollIntervalSeconds ?? 10) * 1000,
@@ -201,6 +179,5 @@ export async function startServing(options: ServeOptions): Promise<ServingHandle
 }
 
 function usesRegistry(spec: ServedModelSpec): boolean {
-  const uris = [spec.uri, spec.canary?.uri, spec.shadow?.uri]
-  return uris.some((u) => u !== undefined && (u.startsWith('models:/') || u.startsWith('runs:/')))
+  return [spec.uri, spec.canary?.uri, spec.shadow?.uri].some((u) => u !== undefined && needsRegistry(u))
 }
