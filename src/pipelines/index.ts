@@ -25,6 +25,10 @@ export type {
   StageJobResult,
 } from './executor/executor.js'
 export { LocalExecutor, type LocalExecutorOptions } from './executor/local/local-executor.js'
+export { createRedisExecutor, startStageWorker } from './executor/redis/load.js'
+export { DEFAULT_STAGE_QUEUE } from './executor/redis/queue-name.js'
+export type { RedisExecutorOptions } from './executor/redis/redis-executor.js'
+export type { StageWorker, StageWorkerOptions } from './executor/redis/stage-worker.js'
 export {
   applyExperiment,
   compareExperiments,

@@ -19,6 +19,8 @@ interface RunFlags {
   track?: boolean
   experiment?: string
   progress: boolean
+  redis?: string
+  queue?: string
 }
 
 async function runCommand(args: string[], flags: RunFlags, cmd: Command): Promise<void> {
@@ -35,7 +37,27 @@ async function runCommand(args: string[], flags: RunFlags, cmd: Command): Promis
     process.once('SIGINT', onSigint)
     process.once('SIGTERM', onSigint)
     let result: RunResult
+    const redisUrl = flags.redis ?? process.env.CAIRN_REDIS_URL
+    let remote:
+      | {
+          executor: import('../../pipelines/index.js').StageExecutor
+          hashCache: import('../../pipelines/index.js').HashCache
+        }
+      | undefined
     try {
+      if (redisUrl && !flags.dryRun) {
+        const { createRedisExecutor, HashCache } = await import('../../pipelines/index.js')
+        const { join } = await import('node:path')
+        const hashCache = await HashCache.open(join(ws.stateDir, 'pipelines', 'hash-cache.json'))
+        const executor = await createRedisExecutor({
+          url: redisUrl,
+          artifacts: await ws.artifacts(),
+          hashCache,
+          ...(flags.queue ? { queue: flags.queue } : {}),
+          ...(flags.jobs ? { slots: flags.jobs } : {}),
+        })
+        remote = { executor, hashCache }
+      }
       const tracking = flags.track || flags.experiment ? await ws.tracking() : undefined
       result = await runPipeline({
         project: ws.project,
@@ -63,9 +85,11 @@ async function runCommand(args: string[], flags: RunFlags, cmd: Command): Promis
         projectName: ws.config.name,
         trigger: 'run',
         signal: controller.signal,
+        ...(remote ? { executor: remote.executor, hashCache: remote.hashCache } : {}),
         ...(progress ? { onEvent: progress.onEvent } : {}),
       })
     } finally {
+      await remote?.executor.close()
       progress?.stop()
       process.off('SIGINT', onSigint)
       process.off('SIGTERM', onSigint)
@@ -148,6 +172,59 @@ function printSummary(
   process.stdout.write(
     `${head}: ${parts.join(', ') || 'no stages'} in ${formatCell(r.durationMs / 1000)} s\n`,
   )
+}
+
+interface WorkerFlags {
+  redis?: string
+  queue?: string
+  concurrency?: number
+  workDir?: string
+}
+
+async function workerCommand(flags: WorkerFlags, cmd: Command): Promise<void> {
+  const url = flags.redis ?? process.env.CAIRN_REDIS_URL
+  if (!url) {
+    const { CairnError } = await import('../../core/index.js')
+    throw new CairnError('CAIRN_INVALID_ARGUMENT', 'cairn worker needs a Redis URL', {
+      hint: 'Pass --redis redis://host:6379 or set CAIRN_REDIS_URL',
+    })
+  }
+  const g = cmd.optsWithGlobals<{ artifactsUri?: string }>()
+  const { loadProjectConfig } = await import('../../core/index.js')
+  const { openArtifactStore } = await import('../../store/index.js')
+  const { startStageWorker } = await import('../../pipelines/index.js')
+  const { mkdtemp } = await import('node:fs/promises')
+  const { tmpdir } = await import('node:os')
+  const { join } = await import('node:path')
+  const config = await loadProjectConfig(g.artifactsUri ? { artifactsUri: g.artifactsUri } : {})
+  const artifacts = openArtifactStore(config.artifactsUri, { base: config.root })
+  const workDir = flags.workDir ?? (await mkdtemp(join(tmpdir(), 'cairn-worker-')))
+  const worker = await startStageWorker({
+    url,
+    artifacts,
+    workDir,
+    ...(flags.queue ? { queue: flags.queue } : {}),
+    ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
+    onJob: (e) =>
+      process.stderr.write(
+        `${e.state === 'started' ? pc.yellow('…') : e.ok ? pc.green('✓') : pc.red('✗')} ${e.stage} ${pc.dim(e.id)}\n`,
+      ),
+  })
+  process.stderr.write(
+    `worker ${worker.id} taking stages from ${flags.queue ?? 'cairn-stages'} on ${url.replace(/\/\/[^@]*@/, '//')}; artifacts ${artifacts.uri}\n`,
+  )
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve())
+    process.once('SIGTERM', () => resolve())
+  })
+  process.stderr.write('stopping: running stages are cancelled (a second signal exits at once)\n')
+  const force = () => process.exit(130)
+  process.once('SIGINT', force)
+  process.once('SIGTERM', force)
+  const timer = setTimeout(force, 15_000)
+  timer.unref()
+  await worker.close()
+  await artifacts.close()
 }
 
 async function statusCommand(args: string[], flags: { json?: boolean }, cmd: Command): Promise<void> {
@@ -299,9 +376,20 @@ function registerRunCommands(program: Command): void {
     .option('--verbose', "show the stages' output")
     .option('--track', 'log the run to experiment tracking (a parent run, one nested run per stage)')
     .option('--experiment <name>', 'tracking experiment (implies --track; default: the project name)')
+    .option('--redis <url>', 'run stages on `cairn worker`s through Redis (or set CAIRN_REDIS_URL)')
+    .option('--queue <name>', 'the worker queue (default cairn-stages)')
     .option('--json', 'print the result as JSON')
     .option('--no-progress', 'no live progress')
     .action((args: string[], flags: RunFlags, cmd: Command) => runCommand(args, flags, cmd))
+
+  program
+    .command('worker')
+    .description('Run pipeline stages for `cairn run --redis` on other machines (BullMQ on Redis)')
+    .option('--redis <url>', 'the Redis the runners use (or set CAIRN_REDIS_URL)')
+    .option('--queue <name>', 'the queue to take stages from (default cairn-stages)')
+    .option('-c, --concurrency <n>', 'stages at once (default 1)', positiveInt)
+    .option('--work-dir <dir>', 'where job workspaces go (default: a temp folder)')
+    .action((flags: WorkerFlags, cmd: Command) => workerCommand(flags, cmd))
 
   program
     .command('status')

@@ -61,8 +61,10 @@ export interface StageJobResult {
   endedAt: number
   /** The last part of the stage's output (stdout and stderr interleaved). */
   logTail: string
-  /** Where the whole log is: a local file (local executor) or an artifact path (remote). */
+  /** The whole log as a local file (local executor). */
   logFile?: string
+  /** The whole log in the artifact store (remote executors upload it). */
+  logUri?: string
   /** Which machine and process ran it. */
   worker: string
   /** The outputs, hashed. */

@@ -15,7 +15,7 @@ import {
   selectStages,
 } from '../graph/build-graph.js'
 import { HashCache } from '../hashing/hash-cache.js'
-import type { PathHash } from '../hashing/hash-path.js'
+import { hashPath, type PathHash } from '../hashing/hash-path.js'
 import { acquireMutex, type HeldMutex } from '../lock/file-mutex.js'
 import {
   type LockState,
@@ -353,6 +353,20 @@ class PipelineRun {
     }
   }
 
+  /** The files a job needs: its deps, and the params files it reads (for remote workers). */
+  async jobDeps(ev: StageEvaluation): Promise<StageJob['deps']> {
+    const deps: StageJob['deps'] = []
+    for (const d of ev.deps)
+      if (d.kind === 'path' && d.hash)
+        deps.push({ path: d.path, hash: d.hash.hash, size: d.hash.size, isDir: d.hash.isDir })
+    for (const file of new Set(ev.stage.params.map((p) => p.file))) {
+      if (deps.some((d) => d.path === file)) continue
+      const h = await hashPath(join(this.root, file), this.hashCache)
+      if (h) deps.push({ path: file, hash: h.hash, size: h.size, isDir: h.isDir })
+    }
+    return deps
+  }
+
   /** The artifact store, opened on first use. */
   artifactStore(): Promise<ArtifactStore | undefined> {
     const a = this.opts.artifacts
@@ -613,11 +627,7 @@ class PipelineRun {
       key,
       command: jobCommand(stage),
       wdir: stage.wdir,
-      deps: ev.deps.flatMap((d) =>
-        d.kind === 'path' && d.hash
-          ? [{ path: d.path, hash: d.hash.hash, size: d.hash.size, isDir: d.hash.isDir }]
-          : [],
-      ),
+      deps: await this.jobDeps(ev),
       outs: stage.outs.map((o) => ({ path: o.path, cache: o.cache, persist: o.persist, role: o.role })),
       params: declaredParams,
       item: stage.item,
@@ -972,7 +982,7 @@ class PipelineRun {
     const p = (async () => {
       const records = await this.records()
       if (!records) return
-      let logUri: string | null = null
+      let logUri: string | null = result?.logUri ?? null
       const artifacts = result?.logFile ? await this.artifactStore().catch(() => undefined) : undefined
       if (result?.logFile && artifacts) {
         const path = `pipelines/logs/${this.runId}/${stageRunId}.log`
