@@ -7,7 +7,7 @@
 const KB = 128
 const NB = 512
 
-/** C[m×n] (+)= A[m×k] · B[k×n]. */
+/** C[m×n] (+)= A[m×k] · B[k×n]. Two rows of A and four of B per pass keep eight products per loaded C pair. */
 export function gemm(
   m: number,
   n: number,
@@ -22,7 +22,47 @@ export function gemm(
     const j1 = Math.min(n, j0 + NB)
     for (let p0 = 0; p0 < k; p0 += KB) {
       const p1 = Math.min(k, p0 + KB)
-      for (let i = 0; i < m; i++) {
+      let i = 0
+      for (; i + 1 < m; i += 2) {
+        const ai = i * k
+        const ak = ai + k
+        const ci = i * n
+        const cn = ci + n
+        let p = p0
+        for (; p + 3 < p1; p += 4) {
+          const x0 = a[ai + p]!
+          const x1 = a[ai + p + 1]!
+          const x2 = a[ai + p + 2]!
+          const x3 = a[ai + p + 3]!
+          const y0 = a[ak + p]!
+          const y1 = a[ak + p + 1]!
+          const y2 = a[ak + p + 2]!
+          const y3 = a[ak + p + 3]!
+          const b0 = p * n
+          const b1 = b0 + n
+          const b2 = b1 + n
+          const b3 = b2 + n
+          for (let j = j0; j < j1; j++) {
+            const v0 = b[b0 + j]!
+            const v1 = b[b1 + j]!
+            const v2 = b[b2 + j]!
+            const v3 = b[b3 + j]!
+            c[ci + j] = c[ci + j]! + x0 * v0 + x1 * v1 + x2 * v2 + x3 * v3
+            c[cn + j] = c[cn + j]! + y0 * v0 + y1 * v1 + y2 * v2 + y3 * v3
+          }
+        }
+        for (; p < p1; p++) {
+          const x = a[ai + p]!
+          const y = a[ak + p]!
+          const bp = p * n
+          for (let j = j0; j < j1; j++) {
+            const v = b[bp + j]!
+            c[ci + j] = c[ci + j]! + x * v
+            c[cn + j] = c[cn + j]! + y * v
+          }
+        }
+      }
+      for (; i < m; i++) {
         const ai = i * k
         const ci = i * n
         let p = p0
@@ -41,7 +81,6 @@ export function gemm(
         }
         for (; p < p1; p++) {
           const av = a[ai + p]!
-          if (av === 0) continue
           const bp = p * n
           for (let j = j0; j < j1; j++) c[ci + j] = c[ci + j]! + av * b[bp + j]!
         }
@@ -114,17 +153,25 @@ export function gemmTN(
   for (let j0 = 0; j0 < n; j0 += NB) {
     const j1 = Math.min(n, j0 + NB)
     let p = 0
-    for (; p + 1 < k; p += 2) {
+    for (; p + 3 < k; p += 4) {
       const a0 = p * m
       const a1 = a0 + m
+      const a2 = a1 + m
+      const a3 = a2 + m
       const b0 = p * n
       const b1 = b0 + n
+      const b2 = b1 + n
+      const b3 = b2 + n
       for (let i = 0; i < m; i++) {
         const x0 = a[a0 + i]!
         const x1 = a[a1 + i]!
-        if (x0 === 0 && x1 === 0) continue
+        const x2 = a[a2 + i]!
+        const x3 = a[a3 + i]!
+        if (x0 === 0 && x1 === 0 && x2 === 0 && x3 === 0) continue
         const ci = i * n
-        for (let j = j0; j < j1; j++) c[ci + j] = c[ci + j]! + x0 * b[b0 + j]! + x1 * b[b1 + j]!
+        for (let j = j0; j < j1; j++) {
+          c[ci + j] = c[ci + j]! + x0 * b[b0 + j]! + x1 * b[b1 + j]! + x2 * b[b2 + j]! + x3 * b[b3 + j]!
+        }
       }
     }
     for (; p < k; p++) {
