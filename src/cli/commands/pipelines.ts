@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import pc from 'picocolors'
-import type { PipelineWorkspace, RunResult, StageOutcome } from '../../pipelines/index.js'
+import type { RunResult, StageOutcome } from '../../pipelines/index.js'
 import { formatCell, printJson, printRows } from '../output.js'
 import type { CommandRegistrar } from '../program.js'
 import { registerPipelineExperiments } from './pipelines-exp.js'

@@ -102,4 +102,39 @@ stages:
       expect(states).toEqual(['ran', 'up-to-date'])
     }
   })
+
+  it('`cairn status` says why stages are stale, `cairn dag --mermaid` draws the graph, a failing run exits non-zero', async () => {
+    p = await makeProject({
+      'cairn.yaml': `
+stages:
+  prep:
+    cmd: echo \${lr} > prep.txt
+    outs: [prep.txt]
+  fit:
+    cmd: cat prep.txt > fit.txt && exit \${code}
+    deps: [prep.txt]
+    params: [code]
+    outs: [fit.txt]
+`,
+      'params.yaml': 'lr: 0.1\ncode: 0\n',
+    })
+    expect((await cairn(p.root, ['run', '--no-progress']).done).code).toBe(0)
+    await p.write('params.yaml', 'lr: 0.2\ncode: 7\n')
+    const status = await cairn(p.root, ['status', '--json']).done
+    const report = JSON.parse(status.out) as { id: string; reasonText: string[] }[]
+    expect(report.find((s) => s.id === 'prep')?.reasonText).toEqual([
+      'command changed: echo 0.1 > prep.txt → echo 0.2 > prep.txt',
+      'param changed: lr 0.1 → 0.2',
+    ])
+    expect(report.find((s) => s.id === 'fit')?.reasonText).toEqual([
+      'command changed: cat prep.txt > fit.txt && exit 0 → cat prep.txt > fit.txt && exit 7',
+      'param changed: code 0 → 7',
+      'upstream stage prep will run',
+    ])
+    const dag = await cairn(p.root, ['dag', '--mermaid']).done
+    expect(dag.out).toBe('flowchart TD\n  s0["prep"]\n  s1["fit"]\n  s0 --> s1\n')
+    const run = await cairn(p.root, ['run', '--no-progress']).done
+    expect(run.code).toBe(1)
+    expect(run.out).toContain("CAIRN_STAGE_FAILED: Stage 'fit' failed: its command exited with code 7")
+  })
 })

@@ -348,3 +348,78 @@ export async function double(ctx: { params: { factor: number }; path(p: string):
     expect(JSON.parse(await p.read('doubled.json'))).toEqual({ value: 30 })
   })
 })
+
+describe('stage options', () => {
+  it('frozen stages never run; always_changed stages always do; persist keeps the old output for the stage', async () => {
+    p = await makeProject({
+      'cairn.yaml': `
+stages:
+  ice:
+    cmd: echo new > ice.txt
+    outs: [ice.txt]
+    frozen: true
+  clock:
+    cmd: date +%s%N > clock.txt
+    outs: [clock.txt]
+    always_changed: true
+  journal:
+    cmd: echo line >> journal.txt
+    deps: [clock.txt]
+    outs:
+      - journal.txt:
+          persist: true
+          cache: false
+`,
+      'ice.txt': 'old\n',
+    })
+    const first = await p.run()
+    expect(statuses(first)).toEqual({ ice: 'frozen', clock: 'ran', journal: 'ran' })
+    expect(await p.read('ice.txt')).toBe('old\n')
+    const second = await p.run()
+    expect(statuses(second)).toEqual({ ice: 'frozen', clock: 'ran', journal: 'ran' })
+    expect(second.stages[1]?.reasons).toContainEqual({ kind: 'always-changed' })
+    expect(await p.read('journal.txt')).toBe('line\nline\n')
+  })
+
+  it('runs commands in wdir with paths written relative to it', async () => {
+    p = await makeProject({
+      'cairn.yaml': `
+stages:
+  build:
+    wdir: sub/dir
+    cmd: cat input.txt ../../top.txt > ../../out/result.txt
+    deps: [input.txt, ../../top.txt]
+    outs: [../../out/result.txt]
+`,
+      'sub/dir/input.txt': 'in\n',
+      'top.txt': 'top\n',
+    })
+    const result = await p.run()
+    expect(result.error).toBeUndefined()
+    expect(await p.read('out/result.txt')).toBe('in\ntop\n')
+    const lock = (await readLockFile(p.root)).get('default')?.get('build')
+    expect(lock?.wdir).toBe('sub/dir')
+    expect(lock?.deps.map((d) => ('path' in d ? d.path : ''))).toEqual(['sub/dir/input.txt', 'top.txt'])
+  })
+
+  it('runs foreach stages as separate stages of the graph', async () => {
+    p = await makeProject({
+      'cairn.yaml': `
+stages:
+  shard:
+    foreach: [a, b, c]
+    do:
+      cmd: echo \${item} > shard-\${item}.txt
+      outs:
+        - shard-\${item}.txt
+  merge:
+    cmd: cat shard-a.txt shard-b.txt shard-c.txt > merged.txt
+    deps: [shard-a.txt, shard-b.txt, shard-c.txt]
+    outs: [merged.txt]
+`,
+    })
+    const result = await p.run({ targets: ['merge'] })
+    expect(statuses(result)).toEqual({ 'shard@a': 'ran', 'shard@b': 'ran', 'shard@c': 'ran', merge: 'ran' })
+    expect(await p.read('merged.txt')).toBe('a\nb\nc\n')
+  })
+})

@@ -404,7 +404,11 @@ class PipelineRun {
     if (this.opts.dryRun) {
       for (const u of upstreamChanged) reasons.push({ kind: 'upstream', stage: u })
       const cached =
-        !this.opts.force && ev.key && upstreamChanged.length === 0 && (await this.findCached(stage, ev.key))
+        !this.opts.force &&
+        !stage.alwaysChanged &&
+        ev.key &&
+        upstreamChanged.length === 0 &&
+        (await this.findCached(stage, ev.key))
       this.finish(
         node,
         this.outcome(node, cached ? 'would-restore' : 'would-run', reasons, ev.key ? { key: ev.key } : {}),
@@ -431,14 +435,15 @@ class PipelineRun {
         this.checkInputs(node, ev)
       }
       const key = ev.key as string
-      if (!this.opts.force && (await this.tryRestore(node, ev, reasons))) return
+      const reuse = !this.opts.force && !stage.alwaysChanged
+      if (reuse && (await this.tryRestore(node, ev, reasons))) return
       const keyMutex = await this.acquire(
         node,
         join(this.stateDir, 'locks', 'keys', `${key.slice(0, 32)}.lock`),
         `computing ${key.slice(0, 12)}`,
       )
       try {
-        if (keyMutex.waited && !this.opts.force && (await this.tryRestore(node, ev, reasons))) return
+        if (keyMutex.waited && reuse && (await this.tryRestore(node, ev, reasons))) return
         await this.runStage(node, ev, reasons)
       } finally {
         keyMutex.release()
