@@ -46,5 +46,6 @@ process.stdout.write(
     ),
     profiledColumns: profile.columns.length,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
+    cpuSeconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
   })}\n`,
 )

@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { generateCsv } from './generate.js'
@@ -23,6 +23,7 @@ interface SideResult {
   failing: Record<string, number>
   profiledColumns: number
   peakRssMb: number
+  cpuSeconds: number
 }
 
 const args = process.argv.slice(2)
@@ -62,8 +63,11 @@ try {
     `generated ${rows.toLocaleString()} rows × 20 columns, ${(size / 1024 ** 2).toFixed(0)} MiB in ${((performance.now() - g0) / 1000).toFixed(1)} s`,
   )
 
+  const load0 = loadavg()[0] ?? 0
   const cairn = await run(process.execPath, ['--import', 'tsx', join(here, 'cairn-run.ts'), csv])
+  const load1 = loadavg()[0] ?? 0
   const pandas = await run('/usr/bin/python3', [join(here, 'pandas_run.py'), csv])
+  const load2 = loadavg()[0] ?? 0
 
   const line = (label: string, c: number, p: number, unit = 's', better: 'lower' | 'higher' = 'lower') =>
     `${label.padEnd(22)} ${c.toFixed(2).padStart(10)} ${p.toFixed(2).padStart(10)} ${unit.padEnd(6)} ${(better === 'lower' ? p / c : c / p).toFixed(2).padStart(7)}x`
@@ -78,6 +82,10 @@ try {
   const prs = rows / pandas.totalSeconds
   console.log(line('rows/s (total)', crs / 1000, prs / 1000, 'k/s', 'higher'))
   console.log(line('peak memory', cairn.peakRssMb, pandas.peakRssMb, 'MiB'))
+  console.log(line('CPU time', cairn.cpuSeconds, pandas.cpuSeconds, 's'))
+  console.log(
+    `\nmachine: ${cpus().length} cores; 1-min load average ${load0.toFixed(1)} before cairn, ${load1.toFixed(1)} before pandas, ${load2.toFixed(1)} after (other work was running)`,
+  )
   console.log(
     `\nrows read: cairn ${cairn.rows}, pandas ${pandas.rows}; malformed: cairn ${cairn.malformed}, pandas ${pandas.malformed}`,
   )

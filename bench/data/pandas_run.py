@@ -85,4 +85,5 @@ print(json.dumps({
     "failing": failing,
     "profiledColumns": len(profile),
     "peakRssMb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "cpuSeconds": resource.getrusage(resource.RUSAGE_SELF).ru_utime + resource.getrusage(resource.RUSAGE_SELF).ru_stime,
 }, default=str))

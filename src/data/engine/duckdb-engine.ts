@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
@@ -37,6 +37,7 @@ export type SqlRow = Record<string, unknown>
 export class DataEngine {
   readonly #instance: DuckDBInstance
   readonly #conn: DuckDBConnection
+  #ownTemp: string | undefined
   #queue: Promise<unknown> = Promise.resolve()
   #closed = false
 
@@ -50,13 +51,15 @@ export class DataEngine {
     const config: Record<string, string> = {}
     if (options.memoryLimit) config.memory_limit = options.memoryLimit
     if (options.threads) config.threads = String(options.threads)
-    const temp = options.tempDirectory ?? join(tmpdir(), `cairn-duckdb-${process.pid}`)
+    const temp = options.tempDirectory ?? join(tmpdir(), `cairn-duckdb-${process.pid}-${shortId()}`)
     mkdirSync(temp, { recursive: true })
     config.temp_directory = temp
     const instance = await DuckDBInstance.create(':memory:', config)
     const conn = await instance.connect()
     await conn.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false')
-    return new DataEngine(instance, conn)
+    const engine = new DataEngine(instance, conn)
+    if (!options.tempDirectory) engine.#ownTemp = temp
+    return engine
   }
 
   /** A fresh name for a table or view the engine owns. */
@@ -175,6 +178,7 @@ export class DataEngine {
     this.#closed = true
     this.#conn.closeSync()
     this.#instance.closeSync()
+    if (this.#ownTemp) rmSync(this.#ownTemp, { recursive: true, force: true })
   }
 }
 

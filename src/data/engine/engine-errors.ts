@@ -8,11 +8,14 @@ export function duckError(err: unknown, context: string, code: ErrorCode = 'CAIR
   if (/No files found that match the pattern/i.test(raw)) {
     return new CairnError('CAIRN_SOURCE_NOT_FOUND', `${context}: ${message}`, { cause: err })
   }
-  if (
-    /Catalog Error: .*(Table|Column) .*(does not exist|not found)/i.test(raw) ||
-    /Referenced column/i.test(raw)
-  ) {
+  if (/Referenced column|Catalog Error: Column .*(does not exist|not found)/i.test(raw)) {
     return new CairnError('CAIRN_COLUMN_NOT_FOUND', `${context}: ${message}`, { cause: err })
+  }
+  if (/Catalog Error: Table with name .* does not exist/i.test(raw)) {
+    return new CairnError('CAIRN_INVALID_ARGUMENT', `${context}: ${message}`, {
+      cause: err,
+      hint: 'Name every table the SQL reads as an input (e.g. { orders: "orders@latest" }).',
+    })
   }
   if (/Conversion Error|Could not convert/i.test(raw)) {
     return new CairnError('CAIRN_TYPE_CAST_FAILED', `${context}: ${message}`, { cause: err })

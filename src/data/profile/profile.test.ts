@@ -5,6 +5,7 @@ import { tempDir } from '../testing/temp-data.js'
 import { binIndex, equalWidthEdges, histogramCounts } from './histogram.js'
 import type { CategoricalColumnProfile, NumericColumnProfile, TextColumnProfile } from './profile.js'
 import { profileRelation } from './profile.js'
+import { exactQuantiles } from './quantiles.js'
 
 const dir = tempDir()
 let engine: DataEngine
@@ -29,6 +30,32 @@ describe('histogram convention', () => {
       1, 4, -1, 5,
     ])
     expect(histogramCounts([3, 3, 4], equalWidthEdges(3, 3, 1))).toMatchObject({ counts: [2], overflow: 1 })
+  })
+})
+
+describe('exact quantiles', () => {
+  it('match a full sort with linear interpolation, with duplicates and tiny inputs', () => {
+    const qs = [0, 0.01, 0.25, 0.5, 0.9, 0.99, 1]
+    const bySort = (a: Float64Array) => {
+      const s = a.slice().sort()
+      return qs.map((q) => {
+        const p = q * (s.length - 1)
+        const lo = Math.floor(p)
+        const hi = Math.min(s.length - 1, lo + 1)
+        return (s[lo] as number) + ((s[hi] as number) - (s[lo] as number)) * (p - lo)
+      })
+    }
+    let seed = 1
+    const rand = () => {
+      seed = (seed * 48271) % 2147483647
+      return seed / 2147483647
+    }
+    for (let t = 0; t < 200; t++) {
+      const n = 1 + Math.floor(rand() * 700)
+      const a = Float64Array.from({ length: n }, () => Math.floor(rand() * (t % 2 ? 6 : 10_000)) / 7)
+      expect(exactQuantiles(a.slice(), qs)).toEqual(bySort(a))
+    }
+    expect(exactQuantiles(new Float64Array(0), [0.5])).toEqual([Number.NaN])
   })
 })
 

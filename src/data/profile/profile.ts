@@ -1,8 +1,10 @@
 import type { DataEngine } from '../engine/duckdb-engine.js'
+import { relationToFrame } from '../engine/frame-convert.js'
 import { quoteIdent } from '../engine/sql.js'
-import type { ColumnType } from '../frame/frame.js'
+import type { ColumnType, NumericColumn } from '../frame/frame.js'
 import type { DatasetSchema } from '../schema/schema.js'
 import { binSql, equalWidthEdges, type Histogram } from './histogram.js'
+import { exactQuantiles } from './quantiles.js'
 
 /** Categorical columns with at most this many distinct values are counted in the histogram scan. */
 const LOW_CARDINALITY = 10_000
@@ -118,9 +120,10 @@ export interface ProfileOptions {
 }
 
 /**
- * Profile a relation in DuckDB: one query for counts, missing values, exact distinct counts,
- * min/max/mean/std and exact quantiles of every column; one for all histograms; one for all
- * top-k lists.
+ * Profile a relation: one DuckDB query for counts, missing values, exact distinct counts and
+ * min/max/mean/std of every column; one scan for all histograms and the value counts of
+ * low-cardinality columns; exact top-k of the others by grouping; exact quantiles by
+ * multi-selection on each column copied out column-wise.
  */
 export async function profileRelation(
   engine: DataEngine,
@@ -131,7 +134,6 @@ export async function profileRelation(
   const bins = options.bins ?? 20
   const topK = options.topK ?? 10
   const columns = schema.columns.filter((c) => !options.columns || options.columns.includes(c.name))
-  const qs = `[${Object.values(PROFILE_QUANTILES).join(', ')}]`
   const kindOf = (t: ColumnType): ColumnProfile['kind'] =>
     t === 'number' || t === 'integer'
       ? 'numeric'
@@ -153,7 +155,6 @@ export async function profileRelation(
         `avg(${x}) AS av${i}`,
         `stddev_samp(${x}) AS sd${i}`,
         `count(*) FILTER (WHERE ${x} = 0) AS z${i}`,
-        `quantile_cont(${x}, ${qs}) AS q${i}`,
       )
     } else if (kind === 'datetime') {
       const x = `epoch_ms(CAST(${id} AS TIMESTAMP))`
@@ -165,7 +166,6 @@ export async function profileRelation(
         `max(${len}) AS mx${i}`,
         `avg(${len}) AS av${i}`,
         `stddev_samp(${len}) AS sd${i}`,
-        `quantile_cont(${len}, ${qs}) AS q${i}`,
         `count(*) FILTER (WHERE trim(${id}) = '') AS bl${i}`,
       )
     }
@@ -176,11 +176,29 @@ export async function profileRelation(
     const v = stats[k] === null || stats[k] === undefined ? Number.NaN : Number(stats[k])
     return Number.isFinite(v) ? v : null
   }
-  const quantiles = (k: string): Quantiles => {
-    const list = (stats[k] as number[] | null) ?? []
+  // exact quantiles: each numeric column (and text lengths) copied out of DuckDB column-wise and
+  // multi-selected in place (O(n log k)); faster than DuckDB's quantile_cont over many columns
+  const qValues = Object.values(PROFILE_QUANTILES)
+  const quantileLists = new Map<number, number[]>()
+  for (let i = 0; i < columns.length; i++) {
+    const c = columns[i] as (typeof columns)[number]
+    const kind = kindOf(c.type)
+    if ((kind !== 'numeric' && kind !== 'text') || Number(stats[`c${i}`] ?? 0) === 0) continue
+    const id = quoteIdent(c.name)
+    const expr = kind === 'numeric' ? `CAST(${id} AS DOUBLE)` : `CAST(length(${id}) AS DOUBLE)`
+    const frame = await relationToFrame(
+      engine,
+      `(SELECT ${expr} AS v FROM ${relation} WHERE ${id} IS NOT NULL AND NOT isnan(${expr}))`,
+      [{ name: 'v', type: 'number' }],
+    )
+    const values = (frame.columns[0] as NumericColumn).values
+    quantileLists.set(i, exactQuantiles(values, qValues))
+  }
+  const quantiles = (i: number): Quantiles => {
+    const list = quantileLists.get(i) ?? []
     const out = {} as Quantiles
     Object.keys(PROFILE_QUANTILES).forEach((name, j) => {
-      const v = list[j] === undefined || list[j] === null ? Number.NaN : Number(list[j])
+      const v = list[j] === undefined ? Number.NaN : Number(list[j])
       out[name as keyof Quantiles] = Number.isFinite(v) ? v : null
     })
     return out
@@ -272,7 +290,7 @@ export async function profileRelation(
         mean: num(`av${i}`),
         std: num(`sd${i}`),
         zeros: Number(stats[`z${i}`] ?? 0),
-        quantiles: quantiles(`q${i}`),
+        quantiles: quantiles(i),
         histogram: {
           edges: e,
           counts: histCounts.get(i) ?? new Array<number>(Math.max(0, e.length - 1)).fill(0),
@@ -305,7 +323,7 @@ export async function profileRelation(
           max: num(`mx${i}`),
           mean: num(`av${i}`),
           std: num(`sd${i}`),
-          quantiles: quantiles(`q${i}`),
+          quantiles: quantiles(i),
         },
         blank: Number(stats[`bl${i}`] ?? 0),
       }

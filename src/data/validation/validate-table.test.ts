@@ -261,7 +261,14 @@ describe('expectations', () => {
   it('quarantines correctly when data columns share names with internal ones', async () => {
     const odd = await ingestSource(
       engine,
-      { kind: 'rows', rows: [{ f0: 1, d0: 'x' }, { f0: -1, d0: 'y' }, { f0: 2, d0: 'z' }] },
+      {
+        kind: 'rows',
+        rows: [
+          { f0: 1, d0: 'x' },
+          { f0: -1, d0: 'y' },
+          { f0: 2, d0: 'z' },
+        ],
+      },
       { cacheDir: join(dir, 'cache') },
     )
     const { good, quarantined } = await validateTable(
@@ -269,6 +276,8 @@ describe('expectations', () => {
       defineSuite({ policy: 'quarantine', expectations: [{ kind: 'between', column: 'f0', min: 0 }] }),
     )
     expect((await good.toRows()).map((r) => r.d0)).toEqual(['x', 'z'])
-    expect(await quarantined?.toRows()).toEqual([{ f0: -1, d0: 'y', _cairn_failed: 'between(f0)', _cairn_row: 2 }])
+    expect(await quarantined?.toRows()).toEqual([
+      { f0: -1, d0: 'y', _cairn_failed: 'between(f0)', _cairn_row: 2 },
+    ])
   })
 })

@@ -195,10 +195,11 @@ export class DatasetStore {
       tags: options.tags ?? {},
       ...(options.createdBy ? { createdBy: options.createdBy } : {}),
     }
-    await this.#artifacts.put(
-      manifestPath,
-      `${JSON.stringify({ name, version, contentHash, partitionKey, schema, partitions, parents, transform, source }, null, 2)}\n`,
-    )
+    if (!(await this.#artifacts.exists(manifestPath)))
+      await this.#artifacts.put(
+        manifestPath,
+        `${JSON.stringify({ name, version, contentHash, partitionKey, schema, partitions, parents, transform, source }, null, 2)}\n`,
+      )
     const { version: stored, created } = await this.#repo.insert(record, partitionKey)
     return { version: stored, created, ref: formatDatasetRef(name, stored.version) }
   }

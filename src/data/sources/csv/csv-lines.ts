@@ -125,8 +125,9 @@ export async function locateRowLines(
   let skippingRecordUntil = 0
   let commentLine = false
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    let nextQuote = -1 // position of the next quote in this chunk (chunk.length: none); -1: not looked up
     for (let i = 0; i < chunk.length; i++) {
-      const b = chunk[i] as number
+      let b = chunk[i] as number
       if (line < skipToLine) {
         if (b === NL) line++
         continue
@@ -144,6 +145,20 @@ export async function locateRowLines(
         if (inRecord) {
           const span = rejectedSpan.get(line)
           if (span !== undefined) skippingRecordUntil = line + span - 1
+        }
+      }
+      // fast path: inside an ordinary record with no quote before the end of the line, jump there
+      if (b !== NL && !inQuotes && skippingRecordUntil === 0 && !commentLine) {
+        const nl = chunk.indexOf(NL, i)
+        const end = nl < 0 ? chunk.length : nl
+        if (nextQuote < i) {
+          const q = quote < 0 ? -1 : chunk.indexOf(quote, i)
+          nextQuote = q < 0 ? chunk.length : q
+        }
+        if (nextQuote >= end) {
+          if (nl < 0) break
+          i = nl
+          b = NL
         }
       }
       if (b === NL) {
