@@ -295,7 +295,7 @@ export class MonitorStore {
           window_end: result.window.end,
           kind: result.window.kind,
           status: result.status,
-          start_time: result.evaluatedAt - result.durationMs,
+          start_time: Math.round(result.evaluatedAt - result.durationMs),
           end_time: result.evaluatedAt,
           row_count: result.rowCount,
           labelled_rows: result.labelledRows,

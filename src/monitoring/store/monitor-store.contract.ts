@@ -1,0 +1,77 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { MetadataStore } from '../../store/index.js'
+import { evaluateAlerts } from '../alerts/alert-engine.js'
+import { parseAlertRules } from '../alerts/alert-rule.js'
+import { createNotifiers } from '../alerts/notifiers/create-notifiers.js'
+import { Monitor } from '../monitor/monitor.js'
+import { fakeResult } from '../test-support/results.js'
+import { syntheticFrame } from '../test-support/synthetic.js'
+import { MonitorStore } from './monitor-store.js'
+
+/** What every metadata-store backend must do for monitoring. */
+export function monitorStoreContract(
+  name: string,
+  open: () => Promise<{ store: MetadataStore; cleanup(): Promise<void> }>,
+) {
+  describe(`MonitorStore on ${name}`, () => {
+    let ctx: Awaited<ReturnType<typeof open>>
+    let store: MonitorStore
+    beforeEach(async () => {
+      ctx = await open()
+      store = new MonitorStore(ctx.store)
+    })
+    afterEach(async () => {
+      await ctx.cleanup()
+    })
+
+    it('stores windows whole, replaces a re-evaluated window, and serves time series', async () => {
+      const monitor = new Monitor({
+        name: 'm',
+        config: { model: 'churn' },
+        reference: { frame: syntheticFrame(1200, 1) },
+        store,
+      })
+      await monitor.runBatch({ frame: syntheticFrame(600, 2) }, 'b1', 1_700_000_000_000)
+      await monitor.runBatch({ frame: syntheticFrame(600, 3, ['age']) }, 'b2', 1_700_000_100_000)
+      const again = await monitor.runBatch(
+        { frame: syntheticFrame(700, 4, ['age']) },
+        'b2 again',
+        1_700_000_100_000,
+      )
+      const runs = await store.listRuns('m')
+      expect(runs.map((r) => [r.windowEnd, r.rowCount])).toEqual([
+        [1_700_000_000_000, 600],
+        [1_700_000_100_000, 700],
+      ])
+      expect(runs[1]?.runId).toBe(again.result.runId)
+      expect((await store.getResult(again.result.runId)).window.label).toBe('b2 again')
+      const age = await store.series('m', 'drift', { names: ['age'] })
+      expect(age.map((p) => p.flagged)).toEqual([false, true])
+      expect(typeof age[0]?.windowStart).toBe('number')
+      expect((await store.series('m', 'dataset', { names: ['rows'] })).map((p) => p.value)).toEqual([
+        600, 700,
+      ])
+      expect(await store.expectedRows('m', 2_000_000_000_000, 7, 'batch')).toBe(650)
+      expect((await store.getMonitor('m')).model).toBe('churn')
+      expect((await store.listMonitors()).map((x) => x.name)).toEqual(['m'])
+      await expect(store.getMonitor('nope')).rejects.toMatchObject({ code: 'CAIRN_MONITOR_NOT_FOUND' })
+    })
+
+    it('keeps alert state and events across windows', async () => {
+      const rules = parseAlertRules([{ name: 'Drift', when: 'dataset_drift for 2 windows', notify: ['log'] }])
+      const notifiers = createNotifiers()
+      const seen: (string | null)[] = []
+      for (const [i, d] of [true, true, true, false].entries()) {
+        const [o] = await evaluateAlerts(store, rules, fakeResult(i, { drift: d }), notifiers)
+        seen.push(o?.transition ?? null)
+      }
+      expect(seen).toEqual([null, 'firing', null, 'resolved'])
+      const [state] = await store.alertStates('housing')
+      expect(state).toMatchObject({ state: 'inactive', streak: 0, lastWindowEnd: fakeResult(3).window.end })
+      expect((await store.alertEvents({ monitor: 'housing' })).map((e) => e.status)).toEqual([
+        'resolved',
+        'firing',
+      ])
+    })
+  })
+}
