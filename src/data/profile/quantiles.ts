@@ -77,8 +77,7 @@ function multiSelect(
 }
 
 function medianOf3(x: number, y: number, z: number): number {
-  if (x < y) return y < z ? y : x < z ? z : x
-  return x < z ? x : y < z ? z : y
+  return Math.max(Math.min(x, y), Math.min(Math.max(x, y), z))
 }
 
 function insertionSort(a: Float64Array, left: number, right: number): void {
