@@ -121,3 +121,40 @@ describe('monitoring the serving prediction log', () => {
     expect(accuracy).toHaveLength(2)
   })
 })
+
+describe('inputsToFrame', () => {
+  it('reads columns with the reference types, and a column that does not fit as it is', async () => {
+    const { inputsToFrame } = await import('./prediction-log-source.js')
+    const rows = [
+      { x: 1.5, age: 30, plan: 'a' },
+      { x: 'oops', age: 41, plan: 'b' },
+      { x: 2, age: null, plan: 'a' },
+    ]
+    const f = inputsToFrame(rows, { x: 'number', age: 'integer', plan: 'category' })
+    expect(f.columns.map((c) => [c.name, c.type])).toEqual([
+      ['x', 'category'],
+      ['age', 'integer'],
+      ['plan', 'category'],
+    ])
+    const monitor = new Monitor({
+      name: 'm',
+      config: {},
+      reference: {
+        frame: makeFrame([
+          numericColumn('x', [1, 2, 3]),
+          numericColumn('age', [20, 30, 40], 'integer'),
+          categoryColumn('plan', ['a', 'b', 'a']),
+        ]),
+      },
+    })
+    const r = await monitor.evaluate({ frame: f }, { start: 0, end: 1, kind: 'batch', label: 'b' })
+    expect(r.drift?.columns.find((c) => c.column === 'x')).toMatchObject({
+      status: 'type_mismatch',
+      drifted: null,
+    })
+    expect(r.quality.checks.find((c) => c.check === 'column_type')).toMatchObject({
+      column: 'x',
+      status: 'fail',
+    })
+  })
+})
