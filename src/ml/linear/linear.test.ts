@@ -12,6 +12,7 @@ import {
   ridge,
   solveRidge,
 } from './index.js'
+import { logisticObjective } from './logistic-objective.js'
 import { fixtureFrame } from './test-frames.js'
 
 const fx = JSON.parse(readFileSync(new URL('./fixtures/linear.json', import.meta.url), 'utf8'))
@@ -174,6 +175,30 @@ describe('logistic regression agrees with scikit-learn', () => {
       expect(maxAbsDiff(pred.probabilities as Float64Array, c.proba)).toBeLessThan(tol)
     },
   )
+})
+
+describe('logistic objective', () => {
+  it('gives the same loss and gradient whether columns are walked densely or sparsely', () => {
+    const rng = new Rng(8)
+    const n = 300
+    const p = 6
+    // Half the columns mostly zero (one-hot like), half dense.
+    const data = Float64Array.from({ length: n * p }, (_, k) =>
+      Math.floor(k / n) % 2 === 0 ? (rng.next() < 0.1 ? 1 : 0) : rng.normal(),
+    )
+    const X = { rows: n, cols: p, names: [], data }
+    for (const K of [1, 3]) {
+      const y = Int32Array.from({ length: n }, () => rng.int(K === 1 ? 2 : K))
+      const sw = Float64Array.from({ length: n }, () => 0.5 + rng.next())
+      const x = Float64Array.from({ length: K * p + K }, () => rng.normal())
+      const gDense = new Float64Array(x.length)
+      const gSparse = new Float64Array(x.length)
+      const fDense = logisticObjective(X, y, K, sw, 0.01, true, 0)(x, gDense)
+      const fSparse = logisticObjective(X, y, K, sw, 0.01, true, 2)(x, gSparse)
+      expect(Math.abs(fDense - fSparse)).toBeLessThan(1e-12)
+      expect(maxAbsDiff(gDense, gSparse)).toBeLessThan(1e-12)
+    }
+  })
 })
 
 describe('linear model bundles', () => {

@@ -1,4 +1,5 @@
 import type { FeatureMatrix } from '../matrix/index.js'
+import { columnAccess } from './sparse-columns.js'
 
 /**
  * The penalised logistic loss and its gradient, for L-BFGS. K = 1 is binary (sigmoid, y ∈ {0,1});
@@ -13,8 +14,10 @@ export function logisticObjective(
   sw: Float64Array,
   lambda: number,
   fitIntercept: boolean,
+  /** Columns with fewer non-zeros than this share of rows are walked sparsely. */
+  sparseThreshold = 0.25,
 ): (x: Float64Array, grad: Float64Array) => number {
-  const { rows: n, cols: p, data } = X
+  const { rows: n, cols: p, data, sparse, start, rowIndex, value } = columnAccess(X, sparseThreshold)
   const Z = new Float64Array(n * K)
   const R = new Float64Array(n * K)
   let S = 0
@@ -26,6 +29,14 @@ export function logisticObjective(
       for (let j = 0; j < p; j++) {
         const w = x[k * p + j] as number
         if (w === 0) continue
+        if (sparse[j]) {
+          const end = start[j + 1] as number
+          for (let t = start[j] as number; t < end; t++) {
+            const r = (rowIndex[t] as number) * K + k
+            Z[r] = (Z[r] as number) + w * (value[t] as number)
+          }
+          continue
+        }
         const o = j * n
         for (let i = 0; i < n; i++) Z[i * K + k] = (Z[i * K + k] as number) + w * (data[o + i] as number)
       }
@@ -36,10 +47,11 @@ export function logisticObjective(
         const z = Z[i] as number
         const yi = y[i] as number
         const s = (sw[i] as number) / S
-        // log(1 + e^z) − y z, computed stably.
-        const softplus = z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z))
+        // log(1 + e^z) − y z and the sigmoid, stably, from one exponential.
+        const e = Math.exp(-Math.abs(z))
+        const softplus = (z > 0 ? z : 0) + Math.log1p(e)
         loss += s * (softplus - yi * z)
-        const pz = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z))
+        const pz = z >= 0 ? 1 / (1 + e) : e / (1 + e)
         R[i] = s * (pz - yi)
       }
     } else {
@@ -63,9 +75,15 @@ export function logisticObjective(
     for (let k = 0; k < K; k++) {
       for (let j = 0; j < p; j++) {
         const w = x[k * p + j] as number
-        const o = j * n
         let gsum = 0
-        for (let i = 0; i < n; i++) gsum += (data[o + i] as number) * (R[i * K + k] as number)
+        if (sparse[j]) {
+          const end = start[j + 1] as number
+          for (let t = start[j] as number; t < end; t++)
+            gsum += (value[t] as number) * (R[(rowIndex[t] as number) * K + k] as number)
+        } else {
+          const o = j * n
+          for (let i = 0; i < n; i++) gsum += (data[o + i] as number) * (R[i * K + k] as number)
+        }
         grad[k * p + j] = gsum + lambda * w
         reg += w * w
       }
