@@ -17,10 +17,17 @@ export function positiveInt(value: string): number {
 export async function openWorkspace(cmd: Command): Promise<PipelineWorkspace> {
   const g = cmd.optsWithGlobals<GlobalFlags>()
   const { openPipelineWorkspace } = await import('../../pipelines/index.js')
-  return openPipelineWorkspace({
+  const ws = await openPipelineWorkspace({
     ...(g.trackingUri ? { trackingUri: g.trackingUri } : {}),
     ...(g.artifactsUri ? { artifactsUri: g.artifactsUri } : {}),
   })
+  if (ws.project.pipelines.size === 0) {
+    const { CairnError } = await import('../../core/index.js')
+    throw new CairnError('CAIRN_PIPELINE_NOT_FOUND', `No pipeline is defined in ${ws.config.root}`, {
+      hint: 'Add stages: to cairn.yaml (each with cmd or run, deps and outs), or pipelines: {name: {stages: …}}',
+    })
+  }
+  return ws
 }
 
 /** Split `[pipeline] [stage...]` arguments: the first is a pipeline when one has that name. */
