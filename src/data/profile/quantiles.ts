@@ -40,8 +40,13 @@ function multiSelect(
       insertionSort(a, left, right)
       return
     }
-    const mid = left + ((right - left) >> 1)
-    const pivot = medianOf3(a[left] as number, a[mid] as number, a[right] as number)
+    // median of three random picks: no input order (sorted runs, sawtooth) makes it degenerate
+    const span = right - left + 1
+    const pivot = medianOf3(
+      a[left + (nextRandom() % span)] as number,
+      a[left + (nextRandom() % span)] as number,
+      a[left + (nextRandom() % span)] as number,
+    )
     // three-way partition: [left, lt) < pivot, [lt, gt] == pivot, (gt, right] > pivot
     let lt = left
     let gt = right
@@ -74,6 +79,15 @@ function multiSelect(
       rTo = split - 1
     }
   }
+}
+
+let state = 0x9e3779b9
+/** xorshift32: a fixed-seed sequence, so results and timings are repeatable. */
+function nextRandom(): number {
+  state ^= state << 13
+  state ^= state >>> 17
+  state ^= state << 5
+  return state >>> 0
 }
 
 function medianOf3(x: number, y: number, z: number): number {
