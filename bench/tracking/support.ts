@@ -1,4 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 
@@ -29,7 +30,7 @@ export function freePort(): Promise<number> {
 export async function startCairnServer(
   backendStoreUri: string,
   artifacts: string,
-): Promise<{ url: string; stop(): Promise<void> }> {
+): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   const port = await freePort()
   const child: ChildProcess = spawn(
     process.execPath,
@@ -64,6 +65,7 @@ export async function startCairnServer(
   }
   return {
     url,
+    pid: child.pid!,
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve())
@@ -84,3 +86,21 @@ export function percentile(xs: number[], p: number): number {
 }
 
 export const ms = (x: number) => `${x < 10 ? x.toFixed(2) : x.toFixed(1)} ms`
+
+const ticksPerSecond = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100
+  } catch {
+    return 100
+  }
+})()
+
+/**
+ * CPU time (user + system, ms) a process has used so far, from /proc: unlike wall time it does
+ * not grow when other work shares the machine.
+ */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return ((Number(fields[11]) + Number(fields[12])) / ticksPerSecond) * 1000
+}
