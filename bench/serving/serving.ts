@@ -1,11 +1,14 @@
 /**
- * Online serving benchmark: single-row predictions of a GBDT trained on California housing,
- * `wrk -t1 -c16 -d10s`, Cairn (`cairn serve models:/housing@production`, prediction log on) vs
- * FastAPI + pydantic + scikit-learn (../shared/peers/fastapi-sklearn) vs a bare Node http server
- * answering a constant (the floor). Then batch scoring of 1,000,000 rows (`cairn predict`).
+ * Serving benchmark, all in one run:
+ *  - online: single-row predictions of a GBDT trained on California housing, `wrk -t1 -c16 -d10s`,
+ *    Cairn (`cairn serve models:/housing@production`, prediction log on) vs FastAPI + pydantic +
+ *    scikit-learn (../shared/peers/fastapi-sklearn) vs a bare Node http server answering a constant;
+ *  - batch: scoring 1,000,000 rows from CSV, `cairn predict` vs pandas + scikit-learn in chunks.
  *
  *   flock /tmp/cairn-bench.lock npx tsx bench/serving/serving.ts [--seconds 10] [--rows 1000000]
  */
+import { spawn } from 'node:child_process'
+import { createWriteStream } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -18,12 +21,12 @@ import { countPredictionLog } from '../../src/serving/index.js'
 import { openArtifactStore, openMetadataStore } from '../../src/store/index.js'
 import { DEFAULT_EXPERIMENT, StoreTrackingClient } from '../../src/tracking/index.js'
 import {
-  captureStderr,
   freePort,
   readHousing,
   runWrk,
   startProcess,
   stop,
+  tail,
   type WrkResult,
   waitFor,
 } from './support.js'
@@ -32,21 +35,25 @@ const here = dirname(fileURLToPath(import.meta.url))
 const repo = resolve(here, '../..')
 const shared = resolve(repo, '../shared')
 const peerDir = join(shared, 'peers/fastapi-sklearn')
+const housingCsv = join(shared, 'datasets/california-housing.csv')
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`)
   return i === -1 ? fallback : Number(process.argv[i + 1])
 }
 const SECONDS = arg('seconds', 10)
+const BATCH_ROWS = arg('rows', 1_000_000)
 const CONNECTIONS = 16
 const BODY =
   '{"longitude":-122.23,"latitude":37.88,"housing_median_age":41,"total_rooms":880,"total_bedrooms":129,"population":322,"households":126,"median_income":8.3252}'
-
 const note = (msg: string) => process.stderr.write(`[serving bench] ${msg}\n`)
+const ok = async (url: string, init?: RequestInit) => (await fetch(url, init)).ok
+const post = { method: 'POST', headers: { 'content-type': 'application/json' }, body: BODY }
+
 const work = await mkdtemp(join(tmpdir(), 'cairn-bench-serving-'))
 const procs: ReturnType<typeof startProcess>[] = []
 try {
   // 1. Train the model the peer trains (100 rounds, 31 leaves) and register it.
-  const { features, rows } = await readHousing(join(shared, 'datasets/california-housing.csv'))
+  const { features, rows } = await readHousing(housingCsv)
   const frame = frameFromRows(
     rows,
     Object.fromEntries([...features, 'median_house_value'].map((f) => [f, 'number'])),
@@ -71,31 +78,11 @@ try {
   await writeBundleToStore(await tracking.runArtifacts(run.info.runId), 'model', toBundle(model))
   const mv = await registry.createModelVersion({ name: 'housing', source: `runs:/${run.info.runId}/model` })
   await registry.setAlias('housing', 'production', mv.version)
+  const cli = ['--import', 'tsx', join(repo, 'src/cli/main.ts')]
+  const stores = ['--tracking-uri', trackingUri, '--artifacts-uri', artifactsUri]
 
-  // 2. Start the three servers.
-  const [cairnPort, fastapiPort, barePort] = [await freePort(), await freePort(), await freePort()]
-  const cairn = startProcess(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      // TEMPORARY until src/ml/index.ts exports the gbdt family (which registers it on import)
-      '--import',
-      pathToFileURL(join(repo, 'src/ml/gbdt/index.ts')).href,
-      join(repo, 'src/cli/main.ts'),
-      'serve',
-      'models:/housing@production',
-      '--port',
-      String(cairnPort),
-      '--tracking-uri',
-      trackingUri,
-      '--artifacts-uri',
-      artifactsUri,
-    ],
-    { cwd: repo, env: { CAIRN_LOG_LEVEL: 'info' } },
-  )
-  procs.push(cairn)
-  const cairnErr = captureStderr(cairn)
+  // 2. The peers.
+  const [fastapiPort, barePort] = [await freePort(), await freePort()]
   const fastapi = startProcess(
     '/usr/bin/python3',
     [
@@ -109,53 +96,94 @@ try {
       '--log-level',
       'warning',
     ],
-    {
-      cwd: peerDir,
-    },
+    { cwd: peerDir, logFile: join(work, 'fastapi.log') },
   )
   procs.push(fastapi)
   const bare = startProcess(process.execPath, [join(peerDir, 'bare.js')], { env: { PORT: String(barePort) } })
   procs.push(bare)
-  const ok = async (url: string, init?: RequestInit) => (await fetch(url, init)).ok
-  await waitFor(() => ok(`http://127.0.0.1:${cairnPort}/ready`), 60_000, 'cairn serve').catch((e) => {
-    throw new Error(`${e.message}\n${cairnErr().slice(-2000)}`)
-  })
   await waitFor(() => ok(`http://127.0.0.1:${fastapiPort}/health`), 120_000, 'the FastAPI peer')
-  const post = { method: 'POST', headers: { 'content-type': 'application/json' }, body: BODY }
   await waitFor(() => ok(`http://127.0.0.1:${barePort}/predict`, post), 10_000, 'the bare Node floor')
-
-  note('servers up')
-  const cairnUrl = `http://127.0.0.1:${cairnPort}/v1/models/housing/predict`
-  const sample = await (await fetch(cairnUrl, post)).text()
-  const expected = model.rowPredictor().predict(JSON.parse(BODY)).value
-  const served = (JSON.parse(sample) as { predictions: { prediction: number | null }[] }).predictions[0]
-    ?.prediction
-  if (served !== expected)
-    throw new Error(`cairn answered ${served}; the model in this process says ${expected}`)
   const peerSample = await (await fetch(`http://127.0.0.1:${fastapiPort}/predict`, post)).text()
 
-  // 3. wrk each: 2 s warm-up, then the measured run.
   const bench = async (url: string): Promise<WrkResult> => {
     note(`wrk ${url}`)
     await runWrk(url, BODY, { connections: CONNECTIONS, seconds: 2, dir: work })
     return runWrk(url, BODY, { connections: CONNECTIONS, seconds: SECONDS, dir: work })
   }
-  const results: Record<string, WrkResult> = {}
-  results.bare = await bench(`http://127.0.0.1:${barePort}/predict`)
-  results.cairn = await bench(cairnUrl)
-  results.fastapi = await bench(`http://127.0.0.1:${fastapiPort}/predict`)
 
-  // 4. The prediction log must hold exactly what was answered, with nothing dropped.
-  const metricsText = await (await fetch(`http://127.0.0.1:${cairnPort}/metrics`)).text()
-  const metric = (name: string) =>
-    metricsText
-      .split('\n')
-      .filter((l) => l.startsWith(name))
-      .reduce((a, l) => a + Number(l.split(' ').pop()), 0)
-  const answered = metric('cairn_requests_total{')
-  const dropped = metric('cairn_prediction_log_dropped_total')
-  await stop(cairn)
-  const logged = await countPredictionLog(metadata, { model: 'housing' })
+  /** Start `cairn serve` (stderr to a log file), benchmark it, stop it, and check its prediction log. */
+  const benchCairn = async (label: string, extra: string[]) => {
+    const port = await freePort()
+    const log = join(work, `cairn-${label}.log`)
+    const cairn = startProcess(
+      process.execPath,
+      [...cli, 'serve', 'models:/housing@production', '--port', String(port), ...stores, ...extra],
+      { cwd: repo, logFile: log },
+    )
+    procs.push(cairn)
+    await waitFor(() => ok(`http://127.0.0.1:${port}/ready`), 120_000, 'cairn serve').catch((e) => {
+      throw new Error(`${e.message}\n${tail(log)}`)
+    })
+    const url = `http://127.0.0.1:${port}/v1/models/housing/predict`
+    const sample = await (await fetch(url, post)).text()
+    const expected = model.rowPredictor().predict(JSON.parse(BODY)).value
+    const served = (JSON.parse(sample) as { predictions: { prediction: number | null }[] }).predictions[0]
+      ?.prediction
+    if (served !== expected)
+      throw new Error(`cairn answered ${served}; the model in this process says ${expected}`)
+    const from = Date.now()
+    const result = await bench(url)
+    const metricsText = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()
+    const metric = (name: string) =>
+      metricsText
+        .split('\n')
+        .filter((l) => l.startsWith(name))
+        .reduce((a, l) => a + Number(l.split(' ').pop()), 0)
+    const answered = metric('cairn_requests_total{')
+    const dropped = metric('cairn_prediction_log_dropped_total')
+    await stop(cairn)
+    const logged = await countPredictionLog(metadata, { model: 'housing', from: from - 60_000 })
+    await metadata.db.deleteFrom('prediction_log').execute()
+    return { result, sample, answered, dropped, logged }
+  }
+
+  // 3. Online: the floor, Cairn (defaults, then without access-log lines), the FastAPI peer.
+  const floor = await bench(`http://127.0.0.1:${barePort}/predict`)
+  const cairnDefault = await benchCairn('default', [])
+  const cairnQuiet = await benchCairn('quiet', ['--access-log', 'errors'])
+  const peer = await bench(`http://127.0.0.1:${fastapiPort}/predict`)
+  await stop(fastapi)
+  await stop(bare)
+
+  // 4. Batch: 1,000,000 rows of housing features (the data set repeated with small jitter).
+  note(`writing ${BATCH_ROWS} rows of input`)
+  const input = join(work, 'houses.csv')
+  await writeInput(input, rows, features, BATCH_ROWS)
+  note('cairn predict')
+  const cairnBatch = await runJson(
+    process.execPath,
+    [
+      ...cli,
+      'predict',
+      'models:/housing@production',
+      '--input',
+      input,
+      '--output',
+      join(work, 'predictions'),
+      '--keep',
+      'id',
+      '--json',
+      ...stores,
+    ],
+    { CAIRN_PROGRESS: 'off' },
+  )
+  note('pandas + scikit-learn')
+  const peerBatch = await runJson('/usr/bin/python3', [
+    join(here, 'batch_peer.py'),
+    housingCsv,
+    input,
+    join(work, 'peer-out.csv'),
+  ])
   await registry.close()
   await tracking.close()
   await metadata.close()
@@ -163,28 +191,102 @@ try {
   // 5. Report.
   const fmt = (r: WrkResult) =>
     `${r.rps.toFixed(0).padStart(8)} req/s   p50 ${r.p50ms.toFixed(2).padStart(6)} ms   p99 ${r.p99ms.toFixed(2).padStart(6)} ms   errors ${r.non2xx + r.socketErrors}`
-  const c = results.cairn as WrkResult
-  const b = results.bare as WrkResult
-  const f = results.fastapi as WrkResult
+  const c = cairnDefault.result
+  const q = cairnQuiet.result
   console.log(
-    `\nServing benchmark — single-row POST, wrk -t1 -c${CONNECTIONS} -d${SECONDS}s (after a 2 s warm-up)`,
+    `\nServing benchmark — single-row POST, wrk -t1 -c${CONNECTIONS} -d${SECONDS}s after a 2 s warm-up (2 cores shared by wrk and the server)`,
   )
   console.log(
     `model: GBDT, 100 rounds, 31 leaves, trained on ${rows.length} rows in ${trainSeconds.toFixed(1)} s`,
   )
-  console.log(`cairn answer:   ${sample}`)
+  console.log(`cairn answer:   ${cairnDefault.sample}`)
   console.log(`fastapi answer: ${peerSample}\n`)
-  console.log(`bare node floor   ${fmt(b)}`)
-  console.log(`cairn serve       ${fmt(c)}`)
-  console.log(`fastapi+sklearn   ${fmt(f)}\n`)
+  console.log(`bare node floor                     ${fmt(floor)}`)
+  console.log(`cairn serve (defaults)              ${fmt(c)}`)
+  console.log(`cairn serve --access-log errors     ${fmt(q)}`)
+  console.log(`fastapi+sklearn (uvicorn, no logs)  ${fmt(peer)}\n`)
+  for (const [label, r] of [
+    ['defaults', c],
+    ['--access-log errors', q],
+  ] as const) {
+    console.log(
+      `cairn (${label}) / bare floor: ${(r.rps / floor.rps).toFixed(2)}x requests/s (goal >= 0.5x), p99 ${r.p99ms.toFixed(2)} ms (goal < 5 ms)`,
+    )
+  }
   console.log(
-    `cairn / bare floor: ${(c.rps / b.rps).toFixed(2)}x requests/s (goal >= 0.5x), p99 ${c.p99ms.toFixed(2)} ms (goal < 5 ms)`,
+    `cairn (defaults) / fastapi: ${(c.rps / peer.rps).toFixed(1)}x requests/s, p50 ${(peer.p50ms / c.p50ms).toFixed(1)}x lower, p99 ${(peer.p99ms / c.p99ms).toFixed(1)}x lower`,
+  )
+  for (const [label, x] of [
+    ['defaults', cairnDefault],
+    ['--access-log errors', cairnQuiet],
+  ] as const) {
+    console.log(
+      `prediction log (${label}): ${x.logged} rows for ${x.answered} answered requests, ${x.dropped} dropped`,
+    )
+  }
+  const cb = cairnBatch as { rows: number; seconds: number; rowsPerSecond: number }
+  const pb = peerBatch as { rows: number; seconds: number; rows_per_second: number }
+  console.log(`\nBatch scoring — ${BATCH_ROWS} rows of CSV, same model`)
+  console.log(
+    `cairn predict (DuckDB stream, Parquet out)   ${Math.round(cb.rowsPerSecond).toString().padStart(9)} rows/s  (${cb.seconds.toFixed(1)} s)`,
   )
   console.log(
-    `cairn / fastapi:    ${(c.rps / f.rps).toFixed(1)}x requests/s, p50 ${(f.p50ms / c.p50ms).toFixed(1)}x lower, p99 ${(f.p99ms / c.p99ms).toFixed(1)}x lower`,
+    `pandas + sklearn (65,536-row chunks, CSV out) ${Math.round(pb.rows_per_second).toString().padStart(9)} rows/s  (${pb.seconds.toFixed(1)} s)`,
   )
-  console.log(`prediction log: ${logged} rows for ${answered} answered requests, ${dropped} dropped`)
+  console.log(`cairn / pandas+sklearn: ${(cb.rowsPerSecond / pb.rows_per_second).toFixed(2)}x rows/s`)
 } finally {
   for (const p of procs) await stop(p)
   await rm(work, { recursive: true, force: true })
+}
+
+async function writeInput(
+  path: string,
+  rows: Record<string, number>[],
+  features: string[],
+  n: number,
+): Promise<void> {
+  const out = createWriteStream(path)
+  out.write(`id,${features.join(',')}\n`)
+  let s = 12345
+  const jitter = () => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0
+    return 1 + (s / 4294967296 - 0.5) * 0.02
+  }
+  for (let i = 0; i < n; i++) {
+    const r = rows[i % rows.length] as Record<string, number>
+    let line = String(i)
+    for (const f of features) {
+      const v = r[f] as number
+      line += Number.isNaN(v) ? ',' : `,${(v * jitter()).toPrecision(7)}`
+    }
+    if (!out.write(`${line}\n`)) await new Promise<void>((r) => out.once('drain', () => r()))
+  }
+  await new Promise<void>((r, j) => out.end((err?: Error | null) => (err ? j(err) : r())))
+}
+
+function runJson(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<unknown> {
+  return new Promise((resolvePromise, reject) => {
+    const p = spawn(cmd, args, {
+      cwd: repo,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let out = ''
+    let err = ''
+    p.stdout.on('data', (d: Buffer) => {
+      out += d.toString()
+    })
+    p.stderr.on('data', (d: Buffer) => {
+      err += d.toString()
+    })
+    p.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`${cmd} exited ${code}:\n${err.slice(-3000)}`))
+      try {
+        const start = out.indexOf('{')
+        resolvePromise(JSON.parse(out.slice(start)))
+      } catch (e) {
+        reject(new Error(`unreadable output: ${out.slice(0, 500)} (${(e as Error).message})`))
+      }
+    })
+  })
 }

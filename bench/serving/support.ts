@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
+import { closeSync, openSync, readFileSync } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
@@ -16,27 +17,30 @@ export function freePort(): Promise<number> {
   })
 }
 
-/** Start a process; its stderr/stdout go to `logFile` when given. */
+/** Start a process; stderr goes to `logFile` when given (as a deployed server's log would), else a pipe. */
 export function startProcess(
   cmd: string,
   args: string[],
-  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; logFile?: string } = {},
 ): ChildProcess {
-  return spawn(cmd, args, {
+  const stderr = opts.logFile ? openSync(opts.logFile, 'a') : 'pipe'
+  const child = spawn(cmd, args, {
     cwd: opts.cwd,
     env: { ...process.env, ...opts.env },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'ignore', stderr],
   })
+  if (typeof stderr === 'number') closeSync(stderr)
+  child.stderr?.resume()
+  return child
 }
 
-/** Collect a process's stderr (for reporting failures). */
-export function captureStderr(p: ChildProcess): () => string {
-  let text = ''
-  p.stderr?.on('data', (d: Buffer) => {
-    text += d.toString()
-    if (text.length > 1_000_000) text = text.slice(-500_000)
-  })
-  return () => text
+/** The last `bytes` of a log file. */
+export function tail(file: string, bytes = 3000): string {
+  try {
+    return readFileSync(file, 'utf8').slice(-bytes)
+  } catch {
+    return ''
+  }
 }
 
 /** Wait until `check` resolves true (polling every 100 ms), or throw after `timeoutMs`. */

@@ -172,6 +172,11 @@ export async function createServingApp(o: ServingAppOptions): Promise<FastifyIns
   function modelOr404(name: string): Deployment {
     const d = models.get(name)
     if (d !== undefined) return d
+    if (!models.ready) {
+      throw new CairnError('CAIRN_MODEL_NOT_LOADED', 'The models are still loading', {
+        hint: 'Retry when GET /ready answers 200',
+      })
+    }
     throw new CairnError('CAIRN_MODEL_NOT_FOUND', `This server does not serve a model named "${name}"`, {
       details: { served: models.list().map((x) => x.name) },
       hint: 'GET /v1/models lists the models served here',
