@@ -2,6 +2,7 @@ import { hash3 } from '../trees/random.js'
 import { binCategoryRange, binNumericRange, numericEdges, transposeBins } from './binning.js'
 import { buildHistogram, buildPackedHistogram, subtractHistogram, unpackFeature } from './histogram.js'
 import { computeGradients, lossSum } from './objectives.js'
+import { radixSortFloat64 } from './radix-sort.js'
 import type { GbdtJob } from './shared.js'
 import { GbdtViews, histSize } from './shared.js'
 import { CAND_SIZE, CAT_WORDS, clearCandidate, SplitFinder } from './split-finder.js'
@@ -103,6 +104,7 @@ export class GbdtEngine {
     const { job, v } = this
     const m = v.sample.length
     const vals = new Float64Array(m)
+    const scratch = new Float64Array(m)
     for (let f = this.worker; f < job.f; f += job.threads) {
       if (job.categorical[f]) continue
       const off = f * job.n
@@ -111,7 +113,8 @@ export class GbdtEngine {
         const x = v.raw[off + (v.sample[i] as number)] as number
         if (!Number.isNaN(x)) vals[k++] = x
       }
-      const sorted = vals.subarray(0, k).sort()
+      const sorted = vals.subarray(0, k)
+      radixSortFloat64(sorted, scratch)
       v.edgeCounts[f] = numericEdges(sorted, k, job.params.maxBins, v.edges, f * 256)
       v.binCounts[f] = (v.edgeCounts[f] as number) + 1
     }
@@ -227,6 +230,8 @@ export class GbdtEngine {
       const col = (tFeature[node] as number) * n
       const flags = tFlags[node] as number
       const dl = flags & 1
+      // Branch-free: every row is written to both sides and the side's cursor advances by 0 or 1
+      // (a data-dependent branch here mispredicts half the time).
       let nl = b
       let nr = 0
       if ((flags & 2) === 0) {
@@ -234,16 +239,23 @@ export class GbdtEngine {
         for (let i = b; i < end; i++) {
           const r = idx[i] as number
           const bin = cbins[col + r] as number
-          if (bin === 0 ? dl === 1 : bin <= t) idx[nl++] = r
-          else tmp[b + nr++] = r
+          const miss = (bin - 1) >>> 31
+          const go = (miss & dl) | ((miss ^ 1) & ((bin - 1 - t) >>> 31))
+          idx[nl] = r
+          tmp[b + nr] = r
+          nl += go
+          nr += go ^ 1
         }
       } else {
         const bo = node * CAT_WORDS
         for (let i = b; i < end; i++) {
           const r = idx[i] as number
           const bin = cbins[col + r] as number
-          if ((((tBits[bo + (bin >> 5)] as number) >>> (bin & 31)) & 1) === 1) idx[nl++] = r
-          else tmp[b + nr++] = r
+          const go = ((tBits[bo + (bin >> 5)] as number) >>> (bin & 31)) & 1
+          idx[nl] = r
+          tmp[b + nr] = r
+          nl += go
+          nr += go ^ 1
         }
       }
       for (let i = 0; i < nr; i++) idx[nl + i] = tmp[b + i] as number

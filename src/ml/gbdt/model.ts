@@ -9,6 +9,7 @@ import type {
   Signature,
 } from '../bundle/index.js'
 import { registerFamily } from '../bundle/index.js'
+import { EnsemblePredictor } from '../trees/compiled-trees.js'
 import {
   bindColumns,
   featuresFromInputs,
@@ -17,8 +18,6 @@ import {
   type TreeFeature,
 } from '../trees/features.js'
 import {
-  accumulateBlock,
-  accumulateRow,
   ensembleFromTensors,
   ensembleImportances,
   ensembleTensors,
@@ -47,6 +46,7 @@ export interface GbdtState {
 export class GbdtModel implements Model {
   readonly family = 'gbdt'
   readonly features: TreeFeature[]
+  private predictor: EnsemblePredictor | null = null
 
   constructor(
     readonly signature: Signature,
@@ -55,6 +55,11 @@ export class GbdtModel implements Model {
     readonly params: GbdtParams,
   ) {
     this.features = featuresFromInputs(signature.inputs)
+  }
+
+  private compiledPredictor(): EnsemblePredictor {
+    this.predictor ??= new EnsemblePredictor(this.ensemble)
+    return this.predictor
   }
 
   /** Class labels (classifiers). */
@@ -72,11 +77,12 @@ export class GbdtModel implements Model {
     const x = new Float64Array(BLOCK * F)
     const block = new Float64Array(BLOCK * K)
     const base = this.state.baseScore
+    const predictor = this.compiledPredictor()
     for (let r0 = 0; r0 < n; r0 += BLOCK) {
       const rows = Math.min(BLOCK, n - r0)
       fillRowBlock(bound, r0, r0 + rows, x)
       for (let r = 0; r < rows; r++) for (let k = 0; k < K; k++) block[r * K + k] = base[k] as number
-      accumulateBlock(this.ensemble, x, rows, block)
+      predictor.block(x, rows, block)
       out.set(block.subarray(0, rows * K), r0 * K)
     }
     return out
@@ -125,7 +131,7 @@ export class GbdtModel implements Model {
     const K = this.state.outputWidth
     const raw = new Float64Array(K)
     const base = Float64Array.from(this.state.baseScore)
-    const e = this.ensemble
+    const e = this.compiledPredictor()
     const obj = this.state.objective
     const classes = this.classes ?? []
     const out: RowPrediction = { value: 0 }
@@ -137,7 +143,7 @@ export class GbdtModel implements Model {
         predict(row) {
           reader.read(row, x)
           raw.set(base)
-          accumulateRow(e, x, raw)
+          e.row(x, 0, raw, 0)
           let k: number
           if (obj === 'binary') {
             const p = sigmoid(raw[0] as number)
@@ -159,7 +165,7 @@ export class GbdtModel implements Model {
       predict(row) {
         reader.read(row, x)
         raw[0] = base[0] as number
-        accumulateRow(e, x, raw)
+        e.row(x, 0, raw, 0)
         out.value = exp ? Math.exp(raw[0] as number) : (raw[0] as number)
         return out
       },

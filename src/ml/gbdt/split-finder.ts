@@ -93,8 +93,11 @@ export class SplitFinder {
     let HL = 0
     const last = nb - 1
     for (let t = 1; t <= last; t++) {
+      const ht = hist[o + 2 * t + 1] as number
+      // An empty bin moves no rows: the split after it equals the one before it.
+      if (ht === 0 && t < last) continue
       GL += hist[o + 2 * t] as number
-      HL += hist[o + 2 * t + 1] as number
+      HL += ht
       const HR = H - HL
       if (HL >= mcw && HR >= mcw) {
         const gain = this.score(GL, HL, l2) + this.score(G - GL, HR, l2) - sp

@@ -9,11 +9,10 @@ import type {
   Signature,
 } from '../bundle/index.js'
 import { registerFamily } from '../bundle/index.js'
+import { EnsemblePredictor } from './compiled-trees.js'
 import { bindColumns, featuresFromInputs, fillRowBlock, RowReader, type TreeFeature } from './features.js'
 import { type ForestKind, type ForestParams, resolveForestParams } from './forest-params.js'
 import {
-  accumulateBlock,
-  accumulateRow,
   ensembleFromTensors,
   ensembleImportances,
   ensembleTensors,
@@ -38,6 +37,7 @@ export interface ForestState {
  */
 export class ForestModel implements Model {
   readonly features: TreeFeature[]
+  private predictor: EnsemblePredictor | null = null
 
   constructor(
     readonly family: ForestKind,
@@ -51,6 +51,11 @@ export class ForestModel implements Model {
 
   get classes(): string[] | undefined {
     return this.signature.output.classes
+  }
+
+  private compiledPredictor(): EnsemblePredictor {
+    this.predictor ??= new EnsemblePredictor(this.ensemble)
+    return this.predictor
   }
 
   get treeCount(): number {
@@ -67,11 +72,12 @@ export class ForestModel implements Model {
     const x = new Float64Array(BLOCK * F)
     const block = new Float64Array(BLOCK * W)
     const scale = 1 / this.treeCount
+    const predictor = this.compiledPredictor()
     for (let r0 = 0; r0 < n; r0 += BLOCK) {
       const rows = Math.min(BLOCK, n - r0)
       fillRowBlock(bound, r0, r0 + rows, x)
       block.fill(0)
-      accumulateBlock(this.ensemble, x, rows, block)
+      predictor.block(x, rows, block)
       for (let i = 0; i < rows * W; i++) out[r0 * W + i] = (block[i] as number) * scale
     }
     return out
@@ -104,7 +110,7 @@ export class ForestModel implements Model {
     const x = new Float64Array(this.features.length)
     const W = this.state.valueWidth
     const acc = new Float64Array(W)
-    const e = this.ensemble
+    const e = this.compiledPredictor()
     const scale = 1 / this.treeCount
     const classes = this.classes
     const out: RowPrediction = { value: 0 }
@@ -115,7 +121,7 @@ export class ForestModel implements Model {
         predict(row) {
           reader.read(row, x)
           acc.fill(0)
-          accumulateRow(e, x, acc)
+          e.row(x, 0, acc, 0)
           let arg = 0
           for (let k = 0; k < W; k++) {
             acc[k] = (acc[k] as number) * scale
@@ -131,7 +137,7 @@ export class ForestModel implements Model {
       predict(row) {
         reader.read(row, x)
         acc[0] = 0
-        accumulateRow(e, x, acc)
+        e.row(x, 0, acc, 0)
         out.value = (acc[0] as number) * scale
         return out
       },

@@ -1,0 +1,196 @@
+import { CATEGORICAL, findLeaf, MISSING_LEFT, type TreeEnsemble } from './tree-ensemble.js'
+
+/** Trees deeper than this keep the pointer layout (a complete tree of depth 12 has 4,095 splits). */
+const MAX_DEPTH = 12
+
+/**
+ * A prediction layout for shallow trees without category splits: each tree becomes a complete
+ * binary tree of the ensemble's depth D in heap order (children of i at 2i+1 and 2i+2), shorter
+ * branches padded with pass-through nodes that send everything left. A row then takes exactly
+ * D steps per tree, each a branch-free `i = 2i + 2 − goLeft`, and four trees advance together so
+ * their dependency chains overlap. Trees that do not fit (categorical splits, too deep) are
+ * walked the usual way.
+ */
+export class CompiledTrees {
+  readonly depth: number
+  /** Trees in the complete layout, and the others (indices into the ensemble). */
+  readonly compiled: Int32Array
+  readonly fallback: Int32Array
+  private readonly feat: Int32Array
+  private readonly thr: Float64Array
+  private readonly ml: Int32Array
+  private readonly leaf: Float64Array
+  private readonly out: Int32Array
+  private readonly inner: number
+  private readonly leaves: number
+  private readonly vw: number
+
+  constructor(private readonly e: TreeEnsemble) {
+    const trees = e.treeStart.length - 1
+    const ok: number[] = []
+    const other: number[] = []
+    let depth = 1
+    for (let t = 0; t < trees; t++) {
+      const d = compilableDepth(e, t)
+      if (d < 0) other.push(t)
+      else {
+        ok.push(t)
+        depth = Math.max(depth, d)
+      }
+    }
+    this.depth = depth
+    this.compiled = Int32Array.from(ok)
+    this.fallback = Int32Array.from(other)
+    this.vw = e.valueWidth
+    this.inner = 2 ** depth - 1
+    this.leaves = 2 ** depth
+    const T = ok.length
+    this.feat = new Int32Array(T * this.inner)
+    this.thr = new Float64Array(T * this.inner).fill(Number.POSITIVE_INFINITY)
+    this.ml = new Int32Array(T * this.inner).fill(1)
+    this.leaf = new Float64Array(T * this.leaves * this.vw)
+    this.out = new Int32Array(T)
+    ok.forEach((t, c) => {
+      this.out[c] = e.treeOutput[t] as number
+      this.place(e.treeStart[t] as number, 0, 0, c)
+    })
+  }
+
+  /** Copy node `n` (at heap index i, depth d) of compiled tree c into the complete layout. */
+  private place(n: number, i: number, d: number, c: number): void {
+    const e = this.e
+    if ((e.feature[n] as number) < 0) {
+      // Pass-through nodes below send the row left: it lands on the leftmost leaf.
+      let j = i
+      for (let k = d; k < this.depth; k++) j = 2 * j + 1
+      const slot = (c * this.leaves + (j - this.inner)) * this.vw
+      for (let k = 0; k < this.vw; k++) this.leaf[slot + k] = e.value[n * this.vw + k] as number
+      return
+    }
+    const o = c * this.inner + i
+    this.feat[o] = e.feature[n] as number
+    this.thr[o] = e.threshold[n] as number
+    this.ml[o] = ((e.flags[n] as number) & MISSING_LEFT) !== 0 ? 1 : 0
+    this.place(n + 1, 2 * i + 1, d + 1, c)
+    this.place(e.right[n] as number, 2 * i + 2, d + 1, c)
+  }
+
+  /** Add every tree's leaf values for the row `x[base..]` into `out[outBase + output]`. */
+  accumulate(x: Float64Array, base: number, out: Float64Array, outBase: number): void {
+    const { feat, thr, ml, leaf, depth, inner, leaves, vw } = this
+    const T = this.compiled.length
+    let c = 0
+    if (vw === 1) {
+      for (; c + 3 < T; c += 4) {
+        const o0 = c * inner
+        const o1 = o0 + inner
+        const o2 = o1 + inner
+        const o3 = o2 + inner
+        let i0 = 0
+        let i1 = 0
+        let i2 = 0
+        let i3 = 0
+        for (let l = 0; l < depth; l++) {
+          const a0 = o0 + i0
+          const a1 = o1 + i1
+          const a2 = o2 + i2
+          const a3 = o3 + i3
+          const v0 = x[base + (feat[a0] as number)] as number
+          const v1 = x[base + (feat[a1] as number)] as number
+          const v2 = x[base + (feat[a2] as number)] as number
+          const v3 = x[base + (feat[a3] as number)] as number
+          i0 = 2 * i0 + 2 - (bit(v0 <= (thr[a0] as number)) | (bit(Number.isNaN(v0)) & (ml[a0] as number)))
+          i1 = 2 * i1 + 2 - (bit(v1 <= (thr[a1] as number)) | (bit(Number.isNaN(v1)) & (ml[a1] as number)))
+          i2 = 2 * i2 + 2 - (bit(v2 <= (thr[a2] as number)) | (bit(Number.isNaN(v2)) & (ml[a2] as number)))
+          i3 = 2 * i3 + 2 - (bit(v3 <= (thr[a3] as number)) | (bit(Number.isNaN(v3)) & (ml[a3] as number)))
+        }
+        const p0 = outBase + (this.out[c] as number)
+        out[p0] = (out[p0] as number) + (leaf[c * leaves + i0 - inner] as number)
+        const p1 = outBase + (this.out[c + 1] as number)
+        out[p1] = (out[p1] as number) + (leaf[(c + 1) * leaves + i1 - inner] as number)
+        const p2 = outBase + (this.out[c + 2] as number)
+        out[p2] = (out[p2] as number) + (leaf[(c + 2) * leaves + i2 - inner] as number)
+        const p3 = outBase + (this.out[c + 3] as number)
+        out[p3] = (out[p3] as number) + (leaf[(c + 3) * leaves + i3 - inner] as number)
+      }
+    }
+    for (; c < T; c++) {
+      const o = c * inner
+      let i = 0
+      for (let l = 0; l < depth; l++) {
+        const a = o + i
+        const v = x[base + (feat[a] as number)] as number
+        i = 2 * i + 2 - (bit(v <= (thr[a] as number)) | (bit(Number.isNaN(v)) & (ml[a] as number)))
+      }
+      const p = outBase + (this.out[c] as number)
+      const s = (c * leaves + i - inner) * vw
+      for (let k = 0; k < vw; k++) out[p + k] = (out[p + k] as number) + (leaf[s + k] as number)
+    }
+  }
+}
+
+/** A comparison as 0 or 1 without a branch (TurboFan keeps booleans as bits; `| 0` reads it). */
+function bit(b: boolean): number {
+  return (b as unknown as number) | 0
+}
+
+/** The depth of tree t if it can be compiled (no categorical splits, not too deep), else −1. */
+function compilableDepth(e: TreeEnsemble, t: number): number {
+  let max = 0
+  const stack = [e.treeStart[t] as number, 0]
+  while (stack.length > 0) {
+    const d = stack.pop() as number
+    const n = stack.pop() as number
+    if ((e.feature[n] as number) < 0) {
+      if (d > max) max = d
+      continue
+    }
+    if (((e.flags[n] as number) & CATEGORICAL) !== 0 || d >= MAX_DEPTH) return -1
+    stack.push(n + 1, d + 1, e.right[n] as number, d + 1)
+  }
+  return max
+}
+
+/**
+ * Predicts with an ensemble: compiled trees take the branch-free path, the rest are walked.
+ * Build once per model; `row` and `block` allocate nothing.
+ */
+export class EnsemblePredictor {
+  private readonly compiled: CompiledTrees
+
+  constructor(private readonly e: TreeEnsemble) {
+    this.compiled = new CompiledTrees(e)
+  }
+
+  /** Add all trees' values for one row (`x[base..]`) into `out[outBase..]` (not cleared). */
+  row(x: Float64Array, base: number, out: Float64Array, outBase: number): void {
+    this.compiled.accumulate(x, base, out, outBase)
+    const rest = this.compiled.fallback
+    if (rest.length === 0) return
+    const { feature, threshold, right, flags, catStart, catBits, value, treeStart, treeOutput } = this.e
+    const vw = this.e.valueWidth
+    for (let j = 0; j < rest.length; j++) {
+      const t = rest[j] as number
+      const leaf = findLeaf(
+        feature,
+        threshold,
+        right,
+        flags,
+        catStart,
+        catBits,
+        x,
+        base,
+        treeStart[t] as number,
+      )
+      const o = outBase + (treeOutput[t] as number)
+      for (let k = 0; k < vw; k++) out[o + k] = (out[o + k] as number) + (value[leaf * vw + k] as number)
+    }
+  }
+
+  /** Add all trees' values for `rows` rows of the row-major block `x` into `out` (`rows × outputWidth`). */
+  block(x: Float64Array, rows: number, out: Float64Array): void {
+    const F = this.e.featureCount
+    const ow = this.e.outputWidth
+    for (let r = 0; r < rows; r++) this.row(x, r * F, out, r * ow)
+  }
+}
