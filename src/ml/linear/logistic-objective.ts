@@ -49,7 +49,7 @@ export function logisticObjective(
         const s = (sw[i] as number) / S
         // log(1 + e^z) − y z and the sigmoid, stably, from one exponential.
         const e = Math.exp(-Math.abs(z))
-        const softplus = (z > 0 ? z : 0) + Math.log1p(e)
+        const softplus = Math.max(z, 0) + Math.log1p(e)
         loss += s * (softplus - yi * z)
         const pz = z >= 0 ? 1 / (1 + e) : e / (1 + e)
         R[i] = s * (pz - yi)

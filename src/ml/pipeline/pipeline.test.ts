@@ -3,6 +3,7 @@ import { startWorker } from '../../core/index.js'
 import { type Frame, frameToRows, makeFrame, numericColumn, takeRows } from '../../data/index.js'
 import { fromBundle, manifestText, toBundle } from '../bundle/index.js'
 import { makeChurnTable, makeRegression } from '../evaluation/synthetic.js'
+import { gradientBoosting } from '../gbdt/index.js'
 import { linearRegression, logisticRegression, ridge } from '../linear/index.js'
 import { scoreModel } from '../metrics/index.js'
 import { mlpRegressor } from '../nn/index.js'
@@ -118,6 +119,28 @@ describe('pipeline', () => {
     })
     const b = toBundle(model)
     expect(fromBundle(JSON.parse(manifestText(b.manifest)), b.weights).predict(data).values).toEqual(batch)
+  })
+
+  it('takes the gradient-boosting estimator as its final step (native categories through the record path)', async () => {
+    const est = pipeline(
+      [simpleImputer({ strategy: 'median', columns: ['spend'] })],
+      gradientBoosting({ objective: 'binary', nEstimators: 15 }),
+    )
+    const model = await est.fit(train, { target: 'churned', threads: 1, seed: 2 })
+    expect(model.model.family).toBe('gbdt')
+    const batch = model.predict(test)
+    const rp = model.rowPredictor()
+    rowsOf(takeRows(test, Int32Array.of(0, 1, 2, 3, 4))).forEach((row, i) => {
+      expect(
+        Math.abs(
+          (rp.predict(row).probabilities?.[1] as number) - (batch.probabilities?.[2 * i + 1] as number),
+        ),
+      ).toBeLessThan(1e-12)
+    })
+    const b = toBundle(model)
+    expect([...fromBundle(JSON.parse(manifestText(b.manifest)), b.weights).predict(test).values]).toEqual([
+      ...batch.values,
+    ])
   })
 
   it('changes step and model params with with(), and rebuilds from its spec', async () => {
