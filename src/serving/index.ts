@@ -18,6 +18,7 @@ export { createServingApp, type ServingAppOptions } from './http/create-app.js'
 export { type Feedback, parseFeedback, recordFeedback } from './log/feedback.js'
 export type { LogChunk, LogLayout, Variant } from './log/log-layout.js'
 export { LogWriter, PredictionLog, type PredictionLogOptions } from './log/prediction-log.js'
+export { type ParquetLogLocation, readParquetPredictionLog } from './log/read-parquet-log.js'
 export {
   countPredictionLog,
   iteratePredictionLog,

@@ -13,6 +13,7 @@ import { ServingMetrics } from '../metrics/serving-metrics.js'
 import { recordFeedback } from './feedback.js'
 import { formatPredictionId, VARIANT_CODE } from './log-layout.js'
 import { PredictionLog } from './prediction-log.js'
+import { readParquetPredictionLog } from './read-parquet-log.js'
 import { countPredictionLog, readPredictionLog } from './read-prediction-log.js'
 
 const signature: Signature = {
@@ -211,6 +212,32 @@ describe('prediction log as Parquet partitions', () => {
       expect(reader.getRowObjectsJS()[0]).toEqual({ n: 10, ids: 10, label: 'yes' })
       conn.closeSync()
       db.closeSync()
+      // The typed reader: partitions in range, time order, labels joined from the feedback table.
+      const feedbackStore = await openMetadataStore(`sqlite:///${join(dir, 'cairn.db')}`)
+      try {
+        const first = formatPredictionId(log.idPrefix, 1)
+        await recordFeedback(feedbackStore, [{ predictionId: first, label: 'no' }], { verify: false })
+        const rows = await readParquetPredictionLog(
+          { artifactsUri: uri, feedbackStore },
+          { model: 'churn model', from: at, to: at + 3 },
+        )
+        expect(rows).toHaveLength(6)
+        expect(rows[0]).toMatchObject({ predictionId: first, prediction: 'yes', label: 'no', version: '2' })
+        expect(rows[1]?.inputs).toEqual({ x: null, n: 4, flag: false, at: null, city: null, note: null })
+        const labelled = await readParquetPredictionLog(
+          { artifactsUri: uri, feedbackStore },
+          { model: 'churn model', labelledOnly: true },
+        )
+        expect(labelled.map((r) => r.predictionId)).toEqual([first])
+        expect(
+          await readParquetPredictionLog(
+            { artifactsUri: uri },
+            { model: 'churn model', from: at + 86_400_000 },
+          ),
+        ).toEqual([])
+      } finally {
+        await feedbackStore.close()
+      }
     } finally {
       await rm(dir, { recursive: true, force: true })
     }
