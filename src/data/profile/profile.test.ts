@@ -139,4 +139,28 @@ describe('profiles', () => {
     expect(v.histogram.counts).toEqual(histogramCounts(values, v.histogram.edges).counts)
     await t.drop()
   })
+
+  it('counts distinct values and top-k exactly for high-cardinality columns', async () => {
+    const rows = Array.from({ length: 15_000 }, (_, i) => ({
+      u: `user-${String(i).padStart(5, '0')}`,
+      k: i < 5 ? 'hot' : `v${i}`,
+    }))
+    const t = await ingestSource(
+      engine,
+      { kind: 'rows', rows },
+      {
+        cacheDir: dir,
+        schema: { columns: [{ name: 'u', type: 'string', nullable: true, role: 'feature' }] },
+      },
+    )
+    const p = await profileRelation(engine, t.relation, t.schema, { topK: 3 })
+    const u = p.columns[0] as CategoricalColumnProfile
+    const k = p.columns[1] as CategoricalColumnProfile
+    expect(u.distinct).toBe(15_000)
+    expect(u.topK.map((x) => x.value)).toEqual(['user-00000', 'user-00001', 'user-00002'])
+    expect(k.distinct).toBe(14_996)
+    expect(k.topK[0]).toEqual({ value: 'hot', count: 5 })
+    expect(k.otherCount).toBe(15_000 - 5 - 2)
+    await t.drop()
+  })
 })

@@ -145,8 +145,12 @@ export async function profileRelation(
   const parts: string[] = ['count(*) AS n']
   columns.forEach((c, i) => {
     const id = quoteIdent(c.name)
-    parts.push(`count(${id}) AS c${i}`, `count(DISTINCT ${id}) AS d${i}`)
     const kind = kindOf(c.type)
+    // categorical columns get their exact distinct count from their value counts below
+    parts.push(
+      `count(${id}) AS c${i}`,
+      kind === 'categorical' ? `approx_count_distinct(${id}) AS ad${i}` : `count(DISTINCT ${id}) AS d${i}`,
+    )
     if (kind === 'numeric') {
       const x = `CAST(${id} AS DOUBLE)`
       parts.push(
@@ -213,7 +217,7 @@ export async function profileRelation(
     const kind = kindOf(c.type)
     const id = quoteIdent(c.name)
     if (kind === 'categorical') {
-      if (Number(stats[`d${i}`] ?? 0) <= LOW_CARDINALITY)
+      if (Number(stats[`ad${i}`] ?? 0) <= LOW_CARDINALITY)
         hist.push(`histogram(CAST(${id} AS VARCHAR)) AS h${i}`)
       else highCardinality.push(i)
       return
@@ -251,13 +255,18 @@ export async function profileRelation(
       tops.set(i, all.sort(byCount).slice(0, topK))
     }
   })
-  // exact top-k of high-cardinality columns by grouping
+  // exact distinct counts and top-k of high-cardinality columns, from one grouping each
+  const distinctOf = new Map<number, number>()
+  for (const [i, list] of tops) {
+    const entries = maps[`h${i}`] as { key: unknown }[] | null | undefined
+    distinctOf.set(i, entries ? entries.filter((x) => x.key !== null).length : list.length)
+  }
   if (highCardinality.length > 0) {
     const parts = highCardinality.map((i) => {
       const id = quoteIdent((columns[i] as { name: string }).name)
-      return `(SELECT ${i} AS col, v, n FROM (SELECT CAST(${id} AS VARCHAR) AS v, count(*) AS n FROM ${relation} WHERE ${id} IS NOT NULL GROUP BY 1 ORDER BY n DESC, v LIMIT ${topK}))`
+      return `(WITH g AS (SELECT CAST(${id} AS VARCHAR) AS v, count(*) AS n FROM ${relation} WHERE ${id} IS NOT NULL GROUP BY 1) SELECT ${i} AS col, (SELECT count(*) FROM g) AS d, v, n FROM g ORDER BY n DESC, v LIMIT ${topK})`
     })
-    const rows = await engine.rows<{ col: number; v: string; n: number }>(
+    const rows = await engine.rows<{ col: number; d: number; v: string; n: number }>(
       parts.join(' UNION ALL '),
       'Profiling top values',
     )
@@ -265,6 +274,7 @@ export async function profileRelation(
       const list = tops.get(Number(r.col)) ?? []
       list.push({ value: r.v, count: Number(r.n) })
       tops.set(Number(r.col), list)
+      distinctOf.set(Number(r.col), Number(r.d))
     }
     for (const i of highCardinality) tops.get(i)?.sort(byCount)
   }
@@ -277,7 +287,7 @@ export async function profileRelation(
       count,
       missing: n - count,
       missingFraction: n > 0 ? (n - count) / n : 0,
-      distinct: Number(stats[`d${i}`] ?? 0),
+      distinct: distinctOf.get(i) ?? Number(stats[`d${i}`] ?? 0),
     }
     const kind = kindOf(c.type)
     if (kind === 'numeric') {
