@@ -72,3 +72,87 @@ export function choleskySolve(A: Float64Array, b: Float64Array, n: number): void
     b[i] = s / A[i * n + i]!
   }
 }
+
+/**
+ * The same half-step solved approximately by a few conjugate-gradient iterations warm-started from
+ * the current factors (Takács, Pilászy & Tikk 2011): O(f² + n_u·f) per iteration instead of the
+ * O(n_u·f² + f³) of building and factoring each row's system, with the same fixed point.
+ */
+export function alsHalfStepCg(
+  rows: number,
+  offsets: Int32Array,
+  cols: Int32Array,
+  vals: Float32Array,
+  y: Float32Array,
+  f: number,
+  lambda: number,
+  alpha: number,
+  out: Float32Array,
+  steps = 3,
+): void {
+  const yty = new Float64Array(f * f)
+  const ny = y.length / f
+  for (let i = 0; i < ny; i++) {
+    const o = i * f
+    for (let a = 0; a < f; a++) {
+      const ya = y[o + a]!
+      if (ya === 0) continue
+      for (let b = a; b < f; b++) yty[a * f + b] = yty[a * f + b]! + ya * y[o + b]!
+    }
+  }
+  for (let a = 0; a < f; a++) {
+    for (let b = 0; b < a; b++) yty[a * f + b] = yty[b * f + a]!
+    yty[a * f + a] = yty[a * f + a]! + lambda
+  }
+  const x = new Float64Array(f)
+  const r = new Float64Array(f)
+  const p = new Float64Array(f)
+  const ap = new Float64Array(f)
+  // A·v = (YᵀY + λI)·v + Σ_i (c_i − 1) y_i (y_iᵀ v)
+  const multiply = (u: number, v: Float64Array, res: Float64Array) => {
+    for (let a = 0; a < f; a++) {
+      let s = 0
+      const o = a * f
+      for (let b = 0; b < f; b++) s += yty[o + b]! * v[b]!
+      res[a] = s
+    }
+    for (let q = offsets[u]!; q < offsets[u + 1]!; q++) {
+      const o = cols[q]! * f
+      let dot = 0
+      for (let a = 0; a < f; a++) dot += y[o + a]! * v[a]!
+      const w = alpha * vals[q]! * dot
+      for (let a = 0; a < f; a++) res[a] = res[a]! + w * y[o + a]!
+    }
+  }
+  for (let u = 0; u < rows; u++) {
+    for (let a = 0; a < f; a++) x[a] = out[u * f + a]!
+    multiply(u, x, ap)
+    // r = b − A x with b = Σ c_i y_i
+    for (let a = 0; a < f; a++) r[a] = -ap[a]!
+    for (let q = offsets[u]!; q < offsets[u + 1]!; q++) {
+      const o = cols[q]! * f
+      const c = 1 + alpha * vals[q]!
+      for (let a = 0; a < f; a++) r[a] = r[a]! + c * y[o + a]!
+    }
+    p.set(r)
+    let rs = 0
+    for (let a = 0; a < f; a++) rs += r[a]! * r[a]!
+    for (let it = 0; it < steps && rs > 1e-20; it++) {
+      multiply(u, p, ap)
+      let pap = 0
+      for (let a = 0; a < f; a++) pap += p[a]! * ap[a]!
+      if (pap <= 0) break
+      const step = rs / pap
+      let next = 0
+      for (let a = 0; a < f; a++) {
+        x[a] = x[a]! + step * p[a]!
+        r[a] = r[a]! - step * ap[a]!
+        next += r[a]! * r[a]!
+      }
+      const beta = next / rs
+      for (let a = 0; a < f; a++) p[a] = r[a]! + beta * p[a]!
+      rs = next
+    }
+    for (let a = 0; a < f; a++) out[u * f + a] = x[a]!
+  }
+}

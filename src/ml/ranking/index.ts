@@ -1,4 +1,4 @@
-export { alsHalfStep, choleskySolve } from './als.js'
+export { alsHalfStep, alsHalfStepCg, choleskySolve } from './als.js'
 export { evaluateRecommender } from './evaluate.js'
 export {
   type InteractionColumns,

@@ -4,7 +4,7 @@ import { type ModelFamily, registerFamily, type Signature } from '../bundle/inde
 import type { Estimator, FitOptions } from '../estimator.js'
 import { Rng } from '../nn/index.js'
 import { registerEstimator } from '../pipeline/estimator-spec.js'
-import { alsHalfStep } from './als.js'
+import { alsHalfStep, alsHalfStepCg } from './als.js'
 import { indexInteractions, userItemLists } from './interactions.js'
 import type { RecommenderColumns } from './popularity.js'
 import { itemPopularity, Recommender, type RecommenderState, recommenderSignature } from './recommender.js'
@@ -17,6 +17,10 @@ export type MatrixFactorizationParams = RecommenderColumns & {
   regularization: number
   /** Confidence scale α: c = 1 + α·weight. */
   alpha: number
+  /** `cg` (a few conjugate-gradient steps per row, fast) or `cholesky` (exact solve per row). */
+  solver: 'cg' | 'cholesky'
+  /** Conjugate-gradient steps per row and half-iteration. */
+  cgSteps: number
 }
 
 /** A fitted factorisation: score(u, i) = x_u · y_i. Unknown users fall back to popularity. */
@@ -75,8 +79,35 @@ class MfEstimator implements Estimator<MatrixFactorizationModel> {
     for (let i = 0; i < y.length; i++) y[i] = rng.normal() * 0.01
     for (let it = 0; it < p.iterations; it++) {
       if (options.signal?.aborted) throw new CairnError('CAIRN_CANCELLED', 'Training was cancelled')
-      alsHalfStep(nu, byUser.offsets, byUser.cols, byUser.vals, y, f, p.regularization, p.alpha, x)
-      alsHalfStep(ni, byItem.offsets, byItem.cols, byItem.vals, x, f, p.regularization, p.alpha, y)
+      if (p.solver === 'cholesky') {
+        alsHalfStep(nu, byUser.offsets, byUser.cols, byUser.vals, y, f, p.regularization, p.alpha, x)
+        alsHalfStep(ni, byItem.offsets, byItem.cols, byItem.vals, x, f, p.regularization, p.alpha, y)
+      } else {
+        alsHalfStepCg(
+          nu,
+          byUser.offsets,
+          byUser.cols,
+          byUser.vals,
+          y,
+          f,
+          p.regularization,
+          p.alpha,
+          x,
+          p.cgSteps,
+        )
+        alsHalfStepCg(
+          ni,
+          byItem.offsets,
+          byItem.cols,
+          byItem.vals,
+          x,
+          f,
+          p.regularization,
+          p.alpha,
+          y,
+          p.cgSteps,
+        )
+      }
       options.onProgress?.(it + 1, p.iterations)
     }
     const seen = userItemLists(ix.users, ix.items, nu)
@@ -126,12 +157,20 @@ function csr(rows: Int32Array, cols: Int32Array, w: Float32Array, n: number) {
 
 /**
  * Implicit-feedback matrix factorisation by alternating least squares (family `matrix-factorization`).
- * Defaults: 32 factors, 15 iterations, λ = 0.1, α = 10.
+ * Defaults: 32 factors, 15 iterations, λ = 0.1, α = 10, conjugate-gradient solver (3 steps).
  */
 export function matrixFactorization(
   params: RecommenderColumns & Partial<MatrixFactorizationParams>,
 ): MfEstimator {
-  return new MfEstimator({ factors: 32, iterations: 15, regularization: 0.1, alpha: 10, ...params })
+  return new MfEstimator({
+    factors: 32,
+    iterations: 15,
+    regularization: 0.1,
+    alpha: 10,
+    solver: 'cg',
+    cgSteps: 3,
+    ...params,
+  })
 }
 
 export const matrixFactorizationFamily: ModelFamily<MatrixFactorizationModel> = {

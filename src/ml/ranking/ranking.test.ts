@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { categoryColumn, type Frame, makeFrame, numericColumn, takeRows } from '../../data/index.js'
 import { fromBundle, toBundle } from '../bundle/index.js'
 import { Rng } from '../nn/index.js'
+import { alsHalfStep, alsHalfStepCg } from './als.js'
 import { evaluateRecommender } from './evaluate.js'
 import { leaveLastOut } from './interactions.js'
 import { matrixFactorization } from './matrix-factorization.js'
@@ -80,6 +81,20 @@ describe('ranking metrics', () => {
     expect(groupedNdcg([0.1, 0.9, 0.5, 0.2], [1, 0, 0, 1], [2, 2], 2)).toBeCloseTo(
       (1 / Math.log2(3) + 1 / Math.log2(3)) / 2,
     )
+  })
+
+  it('conjugate-gradient ALS converges to the exact (Cholesky) solve', () => {
+    const rng = new Rng(2)
+    const f = 6
+    const y = Float32Array.from({ length: 20 * f }, () => rng.normal())
+    const offsets = Int32Array.of(0, 3, 7)
+    const cols = Int32Array.of(1, 4, 9, 0, 2, 3, 19)
+    const vals = Float32Array.of(1, 2, 1, 5, 1, 1, 3)
+    const exact = new Float32Array(2 * f)
+    const cg = new Float32Array(2 * f)
+    alsHalfStep(2, offsets, cols, vals, y, f, 0.1, 10, exact)
+    alsHalfStepCg(2, offsets, cols, vals, y, f, 0.1, 10, cg, 50)
+    for (let i = 0; i < exact.length; i++) expect(cg[i]).toBeCloseTo(exact[i]!, 3)
   })
 
   it('top-k keeps the best k in order and honours exclusions', () => {
