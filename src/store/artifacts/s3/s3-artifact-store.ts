@@ -2,16 +2,7 @@ import { createReadStream } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
 import { Readable } from 'node:stream'
-import {
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-  type S3ClientConfig,
-} from '@aws-sdk/client-s3'
-import { Upload } from '@aws-sdk/lib-storage'
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3'
 import { CairnError, writeFileAtomic } from '../../../core/index.js'
 import { joinArtifactPath, normalizeArtifactPath } from '../artifact-path.js'
 import type { ArtifactEntry, ArtifactStore, ListOptions } from '../artifact-store.js'
@@ -41,7 +32,8 @@ export class S3ArtifactStore implements ArtifactStore {
   readonly uri: string
   readonly bucket: string
   readonly prefix: string
-  readonly client: S3Client
+  readonly #clientConfig: S3ClientConfig
+  #client: Promise<S3Client> | undefined
 
   constructor(options: S3ArtifactStoreOptions) {
     this.bucket = options.bucket
@@ -52,11 +44,17 @@ export class S3ArtifactStore implements ArtifactStore {
       process.env.AWS_ENDPOINT_URL_S3 ??
       process.env.AWS_ENDPOINT_URL ??
       process.env.MLFLOW_S3_ENDPOINT_URL
-    this.client = new S3Client({
+    this.#clientConfig = {
       region: options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
       ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
       ...options.client,
-    })
+    }
+  }
+
+  /** The S3 client; the AWS SDK is loaded on first use, so importing the store stays cheap. */
+  client(): Promise<S3Client> {
+    this.#client ??= import('@aws-sdk/client-s3').then((sdk) => new sdk.S3Client(this.#clientConfig))
+    return this.#client
   }
 
   uriFor(path: string): string {
@@ -75,7 +73,7 @@ export class S3ArtifactStore implements ArtifactStore {
 
   async put(path: string, data: Uint8Array | string): Promise<void> {
     await this.#send(
-      new PutObjectCommand({
+      cmd('PutObjectCommand', {
         Bucket: this.bucket,
         Key: this.#key(path),
         Body: typeof data === 'string' ? Buffer.from(data) : data,
@@ -92,8 +90,9 @@ export class S3ArtifactStore implements ArtifactStore {
       await this.put(path, Buffer.concat(chunks))
       return
     }
+    const { Upload } = await import('@aws-sdk/lib-storage')
     const upload = new Upload({
-      client: this.client,
+      client: await this.client(),
       params: { Bucket: this.bucket, Key: key, Body: data },
       partSize: 8 * 1024 * 1024,
       queueSize: 4,
@@ -129,7 +128,7 @@ export class S3ArtifactStore implements ArtifactStore {
   }
 
   async getStream(path: string): Promise<Readable> {
-    const res = await this.#send(new GetObjectCommand({ Bucket: this.bucket, Key: this.#key(path) }), path)
+    const res = await this.#send(cmd('GetObjectCommand', { Bucket: this.bucket, Key: this.#key(path) }), path)
     const body = res.Body
     if (!body) throw this.#notFound(path)
     return body instanceof Readable ? body : Readable.fromWeb(body as never)
@@ -151,7 +150,9 @@ export class S3ArtifactStore implements ArtifactStore {
 
   async stat(path: string): Promise<{ size: number; modifiedTime: number } | undefined> {
     try {
-      const res = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.#key(path) }))
+      const sdk = await import('@aws-sdk/client-s3')
+      const client = await this.client()
+      const res = await client.send(new sdk.HeadObjectCommand({ Bucket: this.bucket, Key: this.#key(path) }))
       return { size: res.ContentLength ?? 0, modifiedTime: res.LastModified?.getTime() ?? 0 }
     } catch (err) {
       if (isMissing(err)) return undefined
@@ -170,7 +171,7 @@ export class S3ArtifactStore implements ArtifactStore {
     let token: string | undefined
     do {
       const res = await this.#send(
-        new ListObjectsV2Command({
+        cmd('ListObjectsV2Command', {
           Bucket: this.bucket,
           Prefix: keyPrefix,
           ContinuationToken: token,
@@ -198,7 +199,7 @@ export class S3ArtifactStore implements ArtifactStore {
     ]
     for (let i = 0; i < keys.length; i += 1000) {
       await this.#send(
-        new DeleteObjectsCommand({
+        cmd('DeleteObjectsCommand', {
           Bucket: this.bucket,
           Delete: { Objects: keys.slice(i, i + 1000).map((Key) => ({ Key })), Quiet: true },
         }),
@@ -208,13 +209,16 @@ export class S3ArtifactStore implements ArtifactStore {
   }
 
   async close(): Promise<void> {
-    this.client.destroy()
+    if (this.#client) (await this.#client).destroy()
   }
 
   // biome-ignore lint/suspicious/noExplicitAny: the SDK's command union types do not compose
-  async #send<T>(command: any, path: string): Promise<T & any> {
+  async #send<T>(command: Cmd, path: string): Promise<T & any> {
     try {
-      return await this.client.send(command)
+      const sdk = await import('@aws-sdk/client-s3')
+      const client = await this.client()
+      // biome-ignore lint/suspicious/noExplicitAny: see above
+      return await client.send(new (sdk[command.name] as any)(command.input))
     } catch (err) {
       throw this.#wrap(err, path)
     }
@@ -239,6 +243,17 @@ export class S3ArtifactStore implements ArtifactStore {
       details: { path },
     })
   }
+}
+
+type CommandName = 'PutObjectCommand' | 'GetObjectCommand' | 'ListObjectsV2Command' | 'DeleteObjectsCommand'
+interface Cmd {
+  name: CommandName
+  input: Record<string, unknown>
+}
+
+/** A command to send once the SDK is loaded. */
+function cmd(name: CommandName, input: Record<string, unknown>): Cmd {
+  return { name, input }
 }
 
 function isMissing(err: unknown): boolean {
