@@ -52,12 +52,15 @@ describe('cairn run processes', () => {
     })
     const run = cairn(p.root, ['run', '--no-progress'])
     await waitFor(mark)
+    const tmp = join(p.root, '.cairn', 'tmp')
+    const noteOf = async () =>
+      (await readdir(tmp)).filter((n) => n.endsWith('.json') && !n.endsWith('.job.json'))
+    while ((await noteOf()).length === 0) await new Promise((r) => setTimeout(r, 10))
     run.child.kill('SIGKILL')
     await run.done
     expect(existsSync(join(p.root, 'out.txt'))).toBe(false)
     expect(existsSync(join(p.root, 'cairn.lock'))).toBe(false)
-    const tmp = join(p.root, '.cairn', 'tmp')
-    const notes = (await readdir(tmp)).filter((n) => n.endsWith('.json') && !n.endsWith('.job.json'))
+    const notes = await noteOf()
     expect(notes).toHaveLength(1)
     const orphan = JSON.parse(await readFile(join(tmp, notes[0] as string), 'utf8')) as { child: number }
     expect(alive(orphan.child)).toBe(true)

@@ -150,7 +150,10 @@ describe('runPipeline', () => {
   })
 
   it('runs independent stages in parallel up to jobs', async () => {
-    const stages = Array.from({ length: 4 }, (_, i) => `  s${i}:\n    cmd: sleep 0.8 && echo ${i} > out${i}.txt\n    outs: [out${i}.txt]\n`).join('')
+    const stages = Array.from(
+      { length: 4 },
+      (_, i) => `  s${i}:\n    cmd: sleep 0.8 && echo ${i} > out${i}.txt\n    outs: [out${i}.txt]\n`,
+    ).join('')
     p = await makeProject({ 'cairn.yaml': `stages:\n${stages}` })
     const result = await p.run({ jobs: 4 })
     expect(result.ok).toBe(true)

@@ -746,7 +746,10 @@ class PipelineRun {
           (p) => this.outputs.producersOf(p).length === 0 && !p.startsWith('.cairn'),
         )
         await placeOutputs(result.stagedRoot, this.root, stray)
-        await executor.discard(result)
+        // the sandbox holds only links now: remove it without holding up the dependents
+        const discarding = executor.discard(result).catch(() => {})
+        this.background.add(discarding)
+        void discarding.finally(() => this.background.delete(discarding))
       } else {
         // a remote worker pushed the outputs to the cache
         const staging = join(this.stateDir, 'tmp', `rs-${process.pid}-${shortId(6)}`)

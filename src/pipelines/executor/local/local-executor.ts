@@ -281,8 +281,8 @@ export class LocalExecutor implements StageExecutor {
       if (hooks.signal.aborted) onAbort()
       child.stdout?.setEncoding('utf8').on('data', write)
       child.stderr?.setEncoding('utf8').on('data', write)
+      if (child.pid !== undefined) sandbox.noteProcess(child.pid)
       child.once('spawn', () => {
-        if (child.pid !== undefined) void sandbox.noteProcess(child.pid)
         hooks.onStart?.({ ...(child.pid !== undefined ? { pid: child.pid } : {}), worker })
       })
       child.once('error', (err) => {

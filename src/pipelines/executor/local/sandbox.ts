@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { shortId } from '../../../core/index.js'
@@ -11,7 +11,7 @@ export interface Sandbox {
   /** Where the stage's command runs (`dir` + wdir). */
   cwd: string
   /** Note the stage process, so a later run can stop it if this runner dies. */
-  noteProcess(pid: number): Promise<void>
+  noteProcess(pid: number): void
   /**
    * Files and folders the stage created that it did not declare (a log, a scratch folder):
    * new entries in the sandbox's own folders, outputs excluded.
@@ -53,8 +53,9 @@ export async function createSandbox(
   return {
     dir,
     cwd: stage.wdir ? join(dir, stage.wdir) : dir,
-    async noteProcess(pid) {
-      await writeFile(
+    noteProcess(pid) {
+      // synchronous: the note must exist as soon as the stage does
+      writeFileSync(
         `${dir}.json`,
         JSON.stringify({
           runner: process.pid,
