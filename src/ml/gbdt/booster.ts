@@ -17,6 +17,8 @@ import {
   RF_WORDS,
   T_CATEGORICAL,
   T_DEFAULT_LEFT,
+  T_FINAL,
+  T_VIA_PARENT,
 } from './engine.js'
 import { baseScores, finishLoss, OBJ_ABSOLUTE, OBJ_HUBER, weightedQuantile } from './objectives.js'
 import { CMD_WORDS, CTL_ABORT, histSize } from './shared.js'
@@ -212,6 +214,13 @@ export class Booster {
     return s === undefined ? -1 : s
   }
 
+  /** Whether a new child could ever be split (depth and hessian; its row count is not known yet). */
+  private mayGrow(node: number): boolean {
+    const p = this.p
+    if (p.maxDepth > 0 && (this.depth[node] as number) >= p.maxDepth) return false
+    return (this.H[node] as number) >= 2 * p.minChildWeight
+  }
+
   private canSplit(node: number): boolean {
     const p = this.p
     if (p.maxDepth > 0 && (this.depth[node] as number) >= p.maxDepth) return false
@@ -261,6 +270,8 @@ export class Booster {
     if (!this.canSplit(0)) this.nodeCand[C_FEATURE] = -1
     let open = [0]
     let leaves = 1
+    const finals: number[] = []
+    v.tFlags[0] = 0
     const maxLeaves = p.maxLeaves > 0 ? p.maxLeaves : Number.POSITIVE_INFINITY
     while (open.length > 0 && leaves < maxLeaves) {
       let chosen = open.filter((n) => (this.nodeCand[n * CAND_SIZE + C_FEATURE] as number) >= 0)
@@ -272,18 +283,30 @@ export class Booster {
       chosen.sort((a, b) => a - b)
       // Write the splits, partition rows, then find the children's splits.
       const pairs: [number, number, number][] = []
+      let splits = 0
       for (const node of chosen) {
         if (nodes + 2 > this.maxNodes) break
         const left = nodes++
         const right = nodes++
-        pairs.push([node, left, right])
         this.applySplit(node, left, right)
         gains[node] = this.gainOf(node)
         gains.push(0, 0)
         parents.push(node, node)
         leaves++
+        splits++
+        // Children that can never split need no rows of their own: the update routes them.
+        if (!this.mayGrow(left) && !this.mayGrow(right) && job.objective !== OBJ_ABSOLUTE) {
+          v.tFlags[node] = (v.tFlags[node] as number) | T_FINAL
+          v.tFlags[left] = T_VIA_PARENT
+          v.tFlags[right] = T_VIA_PARENT
+          finals.push(left, right)
+        } else pairs.push([node, left, right])
       }
-      if (pairs.length === 0) break
+      if (splits === 0) break
+      if (pairs.length === 0) {
+        open = p.growPolicy === 'lossguide' ? open.filter((n) => !chosen.includes(n)) : []
+        continue
+      }
       for (let i = 0; i < pairs.length; i += Math.floor((CMD_WORDS - 1) / 3)) {
         const part = pairs.slice(i, i + Math.floor((CMD_WORDS - 1) / 3))
         v.cmd[0] = part.length
@@ -363,6 +386,7 @@ export class Booster {
     v.cmd[2] = treeIndex
     v.cmd[3] = nodes
     this.barrier.run(CMD_UPDATE)
+    for (const n of finals) this.count[n] = this.segCount(n)
     return this.export(nodes, values, gains)
   }
 
@@ -412,6 +436,8 @@ export class Booster {
     v.tRight[node] = right
     v.tLeft[left] = -1
     v.tLeft[right] = -1
+    v.tFlags[left] = 0
+    v.tFlags[right] = 0
     const d = (this.depth[node] as number) + 1
     this.depth[left] = d
     this.depth[right] = d

@@ -23,6 +23,10 @@ export const CMD_EXIT = 11
 /** Tree node flags in the shared tree arrays. */
 export const T_DEFAULT_LEFT = 1
 export const T_CATEGORICAL = 2
+/** A split whose children are both leaves: not partitioned; the update pass routes its rows. */
+export const T_FINAL = 4
+/** A leaf under a final split (it has no segment of its own). */
+export const T_VIA_PARENT = 8
 
 /** Words per REDUCE_FIND entry: node, slot, findNode, sib, sibSlot, findSib, parentSlot, histEntry. */
 export const RF_WORDS = 8
@@ -43,6 +47,7 @@ export class GbdtEngine {
   private readonly finder: SplitFinder
   private readonly hs: number
   private readonly scratch = new Float64Array(512)
+  private readonly pair = new Float64Array(2)
   private huberDelta = 1
 
   constructor(
@@ -137,6 +142,7 @@ export class GbdtEngine {
       }
     }
     transposeBins(v.cbins, n, job.f, v.bins, job.stride, this.r0, this.r1)
+    if (job.pack) for (let r = this.r0; r < this.r1; r++) v.noise[r] = hash3(job.seed, 0x51ed270b, r)
   }
 
   /** Start predictions at the base scores (in `red[0..k)`). */
@@ -198,10 +204,12 @@ export class GbdtEngine {
     const gh = v.gh
     const q = v.q
     const off = cls * 2 * job.n
-    const qseed = seed ^ 0x6a09e667
+    // Rounding noise: a fixed random word per row, scrambled by a per-tree mask.
+    const noise = v.noise
+    const mask = hash3(seed ^ 0x6a09e667, tree, 0)
     for (let i = this.r0; i < k; i++) {
       const r = idx[i] as number
-      const x = hash3(qseed, tree, r)
+      const x = ((noise[r] as number) ^ mask) >>> 0
       let gq = Math.floor((gh[off + 2 * r] as number) * gInv + (x & 0xffff) / 65536)
       gq = gq > gl ? gl : gq < -gl ? -gl : gq
       let hq = 1
@@ -399,15 +407,59 @@ export class GbdtEngine {
     const { idx, seg, pred, tValue, tLeft } = v
     const segBase = this.worker * job.maxNodes * 2
     const nodes = c[3] as number
+    const { cbins, tFlags, tFeature, tBin, tBits, tRight } = v
+    const n = job.n
     for (let node = 0; node < nodes; node++) {
-      if ((tLeft[node] as number) >= 0) continue
-      const val = tValue[node] as number
+      const flags = tFlags[node] as number
+      const left = tLeft[node] as number
+      if (left < 0) {
+        if (flags & T_VIA_PARENT) continue
+        const val = tValue[node] as number
+        const b = seg[segBase + 2 * node] as number
+        const e = seg[segBase + 2 * node + 1] as number
+        for (let i = b; i < e; i++) {
+          const p = (idx[i] as number) * K + cls
+          pred[p] = (pred[p] as number) + val
+        }
+        continue
+      }
+      if ((flags & T_FINAL) === 0) continue
+      // Route the split's rows to its two leaves without partitioning; count the left ones.
+      const right = tRight[node] as number
+      const pair = this.pair
+      pair[0] = tValue[right] as number
+      pair[1] = tValue[left] as number
+      const col = (tFeature[node] as number) * n
       const b = seg[segBase + 2 * node] as number
       const e = seg[segBase + 2 * node + 1] as number
-      for (let i = b; i < e; i++) {
-        const p = (idx[i] as number) * K + cls
-        pred[p] = (pred[p] as number) + val
+      let nl = 0
+      if ((flags & T_CATEGORICAL) === 0) {
+        const t = tBin[node] as number
+        const dl = flags & T_DEFAULT_LEFT
+        for (let i = b; i < e; i++) {
+          const r = idx[i] as number
+          const bin = cbins[col + r] as number
+          const miss = (bin - 1) >>> 31
+          const go = (miss & dl) | ((miss ^ 1) & ((bin - 1 - t) >>> 31))
+          const p = r * K + cls
+          pred[p] = (pred[p] as number) + (pair[go] as number)
+          nl += go
+        }
+      } else {
+        const bo = node * CAT_WORDS
+        for (let i = b; i < e; i++) {
+          const r = idx[i] as number
+          const bin = cbins[col + r] as number
+          const go = ((tBits[bo + (bin >> 5)] as number) >>> (bin & 31)) & 1
+          const p = r * K + cls
+          pred[p] = (pred[p] as number) + (pair[go] as number)
+          nl += go
+        }
       }
+      seg[segBase + 2 * left] = 0
+      seg[segBase + 2 * left + 1] = nl
+      seg[segBase + 2 * right] = 0
+      seg[segBase + 2 * right + 1] = e - b - nl
     }
     if (sampled) {
       const limit = Math.floor(job.params.subsample * 4294967296)

@@ -80,6 +80,7 @@ export type SharedName =
   | 'vpred'
   | 'gh'
   | 'q'
+  | 'noise'
   | 'gmax'
   | 'scal'
   | 'idx'
@@ -133,6 +134,8 @@ export class GbdtViews {
   readonly gh: Float64Array
   /** Packed quantised (g, h) of the current tree, per row. */
   readonly q: Float64Array
+  /** A random word per row for stochastic rounding. */
+  readonly noise: Uint32Array
   /** Per thread and output: max |g| and max h of its rows. */
   readonly gmax: Float64Array
   /** The current tree's quantisation: gScale, hScale. */
@@ -177,6 +180,7 @@ export class GbdtViews {
     this.vpred = new Float64Array(s.vpred)
     this.gh = new Float64Array(s.gh)
     this.q = new Float64Array(s.q)
+    this.noise = new Uint32Array(s.noise)
     this.gmax = new Float64Array(s.gmax)
     this.scal = new Float64Array(s.scal)
     this.idx = new Int32Array(s.idx)
@@ -232,6 +236,7 @@ export function sharedSizes(job: Omit<GbdtJob, 'sab'>, sampleSize: number): Reco
     vpred: 8 * nv * k,
     gh: 8 * 2 * n * k,
     q: job.pack ? 8 * n : 0,
+    noise: job.pack ? 4 * n : 0,
     gmax: 8 * threads * k * 2,
     scal: 8 * 8,
     idx: 4 * n,
