@@ -447,6 +447,49 @@ export function trackingClientContract(backend: string, setup: () => Promise<Tra
         expect(seen).toEqual(['gbdt-a', 'gbdt-b', 'linear', 'no-metric'])
       })
 
+      it('pages through a metric order: numbers, then NaN, then runs without the metric', async () => {
+        const e = (await t.createExperiment({ name: unique('metric-pages') })).experimentId
+        const specs: Array<[string, number | undefined]> = [
+          ['three', 3],
+          ['one', 1],
+          ['nan', Number.NaN],
+          ['two', 2],
+          ['none-a', undefined],
+          ['none-b', undefined],
+        ]
+        for (const [i, [name, value]] of specs.entries()) {
+          const run = await t.createRun({ experimentId: e, runName: name, startTime: 1_000 + i })
+          if (value !== undefined) await t.logMetric(run.info.runId, { key: 'x', value })
+          else await t.logMetric(run.info.runId, { key: 'other', value: 0 })
+        }
+        for (const [orderBy, expected] of [
+          ['metrics.x ASC', ['one', 'two', 'three', 'nan', 'none-b', 'none-a']],
+          ['metrics.x DESC', ['three', 'two', 'one', 'nan', 'none-b', 'none-a']],
+        ] as const) {
+          for (const size of [1, 2, 4]) {
+            const seen: string[] = []
+            let pageToken: string | undefined
+            do {
+              const p = await t.searchRuns({
+                experimentIds: [e],
+                orderBy: [orderBy],
+                maxResults: size,
+                ...(pageToken ? { pageToken } : {}),
+              })
+              seen.push(...p.items.map((r) => r.info.runName))
+              pageToken = p.nextPageToken
+            } while (pageToken)
+            expect(seen, `${orderBy} in pages of ${size}`).toEqual(expected)
+          }
+        }
+        const filtered = await t.searchRuns({
+          experimentIds: [e],
+          filter: 'metrics.x > 1',
+          orderBy: ['metrics.x DESC', 'run_name'],
+        })
+        expect(filtered.items.map((r) => r.info.runName)).toEqual(['three', 'two'])
+      })
+
       it('hides deleted runs unless asked', async () => {
         const extra = await t.createRun({ experimentId: exp, runName: 'trash' })
         await t.deleteRun(extra.info.runId)

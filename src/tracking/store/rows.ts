@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import type { Db, ExperimentsTable, RunsTable } from '../../store/index.js'
+import type { Db, ExperimentsTable, RunsTable, SqlDialect } from '../../store/index.js'
 import type { DatasetInput, Experiment, LifecycleStage, Metric, Run, RunInfo, RunStatus } from '../types.js'
 
 /** Split `ids` into chunks small enough for an IN list on either dialect. */
@@ -69,8 +69,32 @@ export async function loadExperimentTags(
   return out
 }
 
+/**
+ * Per run, one JSON array of `[key, value, …]` tuples built by the database: for pages of many
+ * runs this beats turning tens of thousands of rows into objects one by one.
+ */
+async function groupedJson(
+  db: Db,
+  dialect: SqlDialect,
+  table: 'params' | 'tags' | 'latest_metrics',
+  ids: string[],
+): Promise<Array<{ run_uuid: string; j: string }>> {
+  const cols = table === 'latest_metrics' ? sql`key, value, timestamp, step, is_nan` : sql`key, value`
+  const agg =
+    dialect === 'sqlite'
+      ? sql`json_group_array(json_array(${cols}))`
+      : sql`json_agg(json_build_array(${cols}))::text`
+  const result = await sql<{
+    run_uuid: string
+    j: string
+  }>`select run_uuid, ${agg} as j from ${sql.table(table)} where run_uuid in (${sql.join(ids)}) group by run_uuid`.execute(
+    db,
+  )
+  return result.rows
+}
+
 /** Turn run rows into full runs: params, tags, latest metrics and dataset inputs, in 4–5 queries. */
-export async function hydrateRuns(db: Db, rows: RunsTable[]): Promise<Run[]> {
+export async function hydrateRuns(db: Db, rows: RunsTable[], dialect: SqlDialect): Promise<Run[]> {
   const runs = new Map<string, Run>()
   for (const row of rows)
     runs.set(row.run_uuid, {
@@ -82,13 +106,9 @@ export async function hydrateRuns(db: Db, rows: RunsTable[]): Promise<Run[]> {
   for (const part of chunks(ids)) {
     if (part.length === 0) continue
     const [params, tags, metrics, inputs] = await Promise.all([
-      db.selectFrom('params').select(['run_uuid', 'key', 'value']).where('run_uuid', 'in', part).execute(),
-      db.selectFrom('tags').select(['run_uuid', 'key', 'value']).where('run_uuid', 'in', part).execute(),
-      db
-        .selectFrom('latest_metrics')
-        .select(['run_uuid', 'key', 'value', 'timestamp', 'step', 'is_nan'])
-        .where('run_uuid', 'in', part)
-        .execute(),
+      groupedJson(db, dialect, 'params', part),
+      groupedJson(db, dialect, 'tags', part),
+      groupedJson(db, dialect, 'latest_metrics', part),
       db
         .selectFrom('inputs as i')
         .innerJoin('datasets as d', 'd.dataset_uuid', 'i.source_id')
@@ -108,9 +128,26 @@ export async function hydrateRuns(db: Db, rows: RunsTable[]): Promise<Run[]> {
         .orderBy(sql`i.input_uuid`)
         .execute(),
     ])
-    for (const p of params) runs.get(p.run_uuid)!.data.params[p.key] = p.value
-    for (const t of tags) runs.get(t.run_uuid)!.data.tags[t.key] = t.value
-    for (const m of metrics) runs.get(m.run_uuid)!.data.metrics[m.key] = toMetric(m)
+    for (const g of params) {
+      const target = runs.get(g.run_uuid)!.data.params
+      for (const [key, value] of JSON.parse(g.j) as Array<[string, string]>) target[key] = value
+    }
+    for (const g of tags) {
+      const target = runs.get(g.run_uuid)!.data.tags
+      for (const [key, value] of JSON.parse(g.j) as Array<[string, string]>) target[key] = value
+    }
+    for (const g of metrics) {
+      const target = runs.get(g.run_uuid)!.data.metrics
+      for (const [key, value, timestamp, step, isNan] of JSON.parse(g.j) as Array<
+        [string, number | string, number, number, number]
+      >)
+        target[key] = {
+          key,
+          value: Number(isNan) === 1 ? Number.NaN : Number(value),
+          timestamp: Number(timestamp),
+          step: Number(step),
+        }
+    }
     if (inputs.length > 0) {
       const inputTags = new Map<string, Record<string, string>>()
       for (const sub of chunks(inputs.map((i) => i.input_uuid))) {

@@ -62,7 +62,10 @@ function compileComparison(c: Comparison, dialect: SqlDialect): RawBuilder<SqlBo
 }
 
 /** LEFT JOINs and ORDER BY terms for a run search; ties break on start_time DESC, run_uuid. */
-export function compileRunOrder(terms: OrderTerm[]): {
+export function compileRunOrder(
+  terms: OrderTerm[],
+  firstAlias = 0,
+): {
   joins: RawBuilder<unknown>[]
   orderBy: RawBuilder<unknown>[]
 } {
@@ -70,7 +73,7 @@ export function compileRunOrder(terms: OrderTerm[]): {
   const orderBy: RawBuilder<unknown>[] = []
   terms.forEach((t, i) => {
     const dir = sql.raw(t.direction === 'DESC' ? 'desc' : 'asc')
-    const alias = `o${i}`
+    const alias = `o${i + firstAlias}`
     if (t.entity === 'attribute') {
       const column = sql.ref(RUN_COLUMNS[t.key]!)
       if (t.key === 'end_time') orderBy.push(sql`case when ${column} is null then 1 else 0 end`)
@@ -92,4 +95,35 @@ export function compileRunOrder(terms: OrderTerm[]): {
     orderBy.push(sql`runs.start_time desc`)
   orderBy.push(sql`runs.run_uuid asc`)
   return { joins, orderBy }
+}
+
+/** A part of a search whose rows all sort before the next part's. */
+export interface SearchGroup {
+  /** `select runs.run_uuid from … where …` without ORDER BY or LIMIT. */
+  body: RawBuilder<unknown>
+  orderBy: RawBuilder<unknown>[]
+}
+
+/**
+ * When the first order term is a metric, split the search into three groups that sort one after
+ * the other: runs with a number for the metric (read in index order through the covering
+ * (key, is_nan, value, run_uuid) index, so a page stops early instead of sorting every match),
+ * runs whose value is NaN, and runs without the metric. `undefined` for other orders.
+ */
+export function metricOrderGroups(terms: OrderTerm[], where: RawBuilder<SqlBool>): SearchGroup[] | undefined {
+  const first = terms[0]
+  if (!first || first.entity !== 'metric') return undefined
+  const rest = compileRunOrder(terms.slice(1), 1)
+  const joins = rest.joins.length ? sql.join(rest.joins, sql` `) : sql``
+  const dir = sql.raw(first.direction === 'DESC' ? 'desc' : 'asc')
+  const present = (nan: 0 | 1) =>
+    sql`select runs.run_uuid from latest_metrics o0 join runs on runs.run_uuid = o0.run_uuid ${joins} where o0.key = ${first.key} and o0.is_nan = ${nan} and ${where}`
+  return [
+    { body: present(0), orderBy: [sql`o0.value ${dir}`, ...rest.orderBy] },
+    { body: present(1), orderBy: rest.orderBy },
+    {
+      body: sql`select runs.run_uuid from runs ${joins} where ${where} and runs.run_uuid not in (select om.run_uuid from latest_metrics om where om.key = ${first.key})`,
+      orderBy: rest.orderBy,
+    },
+  ]
 }

@@ -12,7 +12,7 @@ import type {
   RunsTable,
 } from '../../store/index.js'
 import { isUniqueViolation, joinArtifactPath, openArtifactStore } from '../../store/index.js'
-import { parseFilter, parseOrderBy } from '../filter/parser.js'
+import { type OrderTerm, parseFilter, parseOrderBy } from '../filter/parser.js'
 import { EXPERIMENT_FILTER_SCHEMA, RUN_FILTER_SCHEMA } from '../filter/schemas.js'
 import { compareSql, joinBool } from '../filter/sql.js'
 import { checkMaxResults, decodePageToken, encodePageToken } from '../page-token.js'
@@ -52,7 +52,7 @@ import {
 } from '../validate.js'
 import { writeMetrics, writeParams, writeTags } from './batch-writer.js'
 import { chunks, hydrateRuns, loadExperimentTags, toExperiment, toMetric, toRunInfo } from './rows.js'
-import { compileRunFilter, compileRunOrder } from './run-query.js'
+import { compileRunFilter, compileRunOrder, metricOrderGroups } from './run-query.js'
 
 export interface StoreTrackingClientOptions {
   metadata: MetadataStore
@@ -403,7 +403,7 @@ export class StoreTrackingClient implements TrackingClient {
 
   async getRun(runId: string): Promise<Run> {
     const row = await this.#requireRun(this.#db, runId)
-    return (await hydrateRuns(this.#db, [row]))[0]!
+    return (await hydrateRuns(this.#db, [row], this.metadata.dialect))[0]!
   }
 
   async #requireRun(db: Db, runId: string): Promise<RunsTable> {
@@ -502,20 +502,54 @@ export class StoreTrackingClient implements TrackingClient {
     if (view !== 'ALL')
       where.push(sql<SqlBool>`runs.lifecycle_stage = ${view === 'ACTIVE_ONLY' ? 'active' : 'deleted'}`)
     if (expr) where.push(compileRunFilter(expr, this.metadata.dialect))
-    const { joins, orderBy } = compileRunOrder(order)
+    const whereSql = where.length ? joinBool(where, 'and') : sql<SqlBool>`1 = 1`
     // Sort narrow rows (ids only), then read the page's runs in full.
-    const result = await sql<{
-      run_uuid: string
-    }>`select runs.run_uuid from runs ${joins.length ? sql.join(joins, sql` `) : sql``} where ${where.length ? joinBool(where, 'and') : sql`1 = 1`} order by ${sql.join(orderBy)} limit ${max + 1} offset ${offset}`.execute(
-      this.#db,
-    )
-    const ids = result.rows.slice(0, max).map((r) => r.run_uuid)
+    const found = await this.#searchIds(order, whereSql, offset, max + 1)
+    const ids = found.slice(0, max)
     const byId = new Map<string, RunsTable>()
     for (const part of chunks(ids))
       for (const row of await this.#db.selectFrom('runs').selectAll().where('run_uuid', 'in', part).execute())
         byId.set(row.run_uuid, row)
     const rows = ids.map((id) => byId.get(id)).filter((r): r is RunsTable => r !== undefined)
-    return page(await hydrateRuns(this.#db, rows), result.rows.length > max ? offset + max : undefined)
+    return page(
+      await hydrateRuns(this.#db, rows, this.metadata.dialect),
+      found.length > max ? offset + max : undefined,
+    )
+  }
+
+  /** The ids of `limit` matching runs from `offset`, in search order. */
+  async #searchIds(
+    order: OrderTerm[],
+    where: RawBuilder<SqlBool>,
+    offset: number,
+    limit: number,
+  ): Promise<string[]> {
+    const groups = metricOrderGroups(order, where)
+    if (!groups) {
+      const { joins, orderBy } = compileRunOrder(order)
+      const result = await sql<{
+        run_uuid: string
+      }>`select runs.run_uuid from runs ${joins.length ? sql.join(joins, sql` `) : sql``} where ${where} order by ${sql.join(orderBy)} limit ${limit} offset ${offset}`.execute(
+        this.#db,
+      )
+      return result.rows.map((r) => r.run_uuid)
+    }
+    const ids: string[] = []
+    let skip = offset
+    for (const g of groups) {
+      const need = limit - ids.length
+      if (need <= 0) break
+      const rows = await sql<{
+        run_uuid: string
+      }>`${g.body} order by ${sql.join(g.orderBy)} limit ${need} offset ${skip}`.execute(this.#db)
+      for (const r of rows.rows) ids.push(r.run_uuid)
+      if (rows.rows.length > 0) skip = 0
+      else if (skip > 0) {
+        const count = await sql<{ n: number }>`select count(*) as n from (${g.body}) g`.execute(this.#db)
+        skip = Math.max(0, skip - Number(count.rows[0]?.n ?? 0))
+      }
+    }
+    return ids
   }
 
   // ---------------------------------------------------------------- logging
