@@ -1,11 +1,5 @@
 import type { FastifyInstance } from 'fastify'
 import { getLogger, type Logger, loadProjectConfig } from '../core/index.js'
-import {
-  type ArtifactStore,
-  type MetadataStore,
-  openArtifactStore,
-  openMetadataStore,
-} from '../store/index.js'
 import { createServingApp } from './http/create-app.js'
 import { PredictionLog, type PredictionLogOptions } from './log/prediction-log.js'
 import type { LogSinkOptions } from './log/sinks/log-sink.js'

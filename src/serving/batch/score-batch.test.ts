@@ -62,6 +62,7 @@ describe('batch scoring', () => {
       output: 'predictions/',
       partition: '2026-11-22',
       batchRows: 700,
+      threads: 2,
     })
     expect(result.rows).toBe(N)
     const folder = join(project.dir, 'predictions/date=2026-11-22')

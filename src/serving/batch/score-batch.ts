@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { mkdtemp, readdir, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import {
@@ -24,15 +24,16 @@ import {
   quoteIdent,
   sqlString,
 } from '../../data/index.js'
-import type { Model } from '../../ml/index.js'
+import { type Model, type PredictionResult, toBundle } from '../../ml/index.js'
 import {
   type ArtifactStore,
   joinArtifactPath,
   type MetadataStore,
   openArtifactStore,
 } from '../../store/index.js'
-import { firstMatchingSource, type ResolvedModel } from '../models/model-source.js'
+import { firstMatchingSource } from '../models/model-source.js'
 import { openModelSources } from '../models/open-sources.js'
+import { PredictPool } from './predict-pool.js'
 
 /** What `cairn predict` is told. */
 export interface BatchScoreOptions {
@@ -55,6 +56,11 @@ export interface BatchScoreOptions {
   keep?: 'all' | 'none' | string[]
   /** Rows per batch (default 65,536). */
   batchRows?: number
+  /**
+   * Threads predicting in parallel, each holding the model (default: one per core for inputs of
+   * 100,000 rows or more, else 1 — the main thread).
+   */
+  threads?: number
   trackingUri?: string
   artifactsUri?: string
   cwd?: string
@@ -116,6 +122,7 @@ export async function scoreBatch(options: BatchScoreOptions): Promise<BatchScore
     withStores: true,
   })
   let data: DataService | undefined
+  let pool: PredictPool | undefined
   const work = await mkdtemp(join(tmpdir(), 'cairn-predict-'))
   let progress: Progress | undefined
   try {
@@ -131,7 +138,7 @@ export async function scoreBatch(options: BatchScoreOptions): Promise<BatchScore
     })
     const { lazy, input } = await openInput(data, options.input, inputIsFiles)
     checkColumns(model, lazy.schema.columns, options.input)
-    const kept = keptColumns(options.keep ?? 'all', lazy.schema.columns, model)
+    const kept = keptColumns(options.keep ?? 'all', lazy.schema.columns)
     const wanted = [...new Set([...model.signature.inputs.map((i) => i.name), ...kept])]
     const predictionName = lazy.schema.columns.some((c) => c.name === 'prediction')
       ? `prediction_${resolved.name}`
@@ -143,11 +150,31 @@ export async function scoreBatch(options: BatchScoreOptions): Promise<BatchScore
       ...(options.progress ? { mode: options.progress } : {}),
     })
     const p = progress
+    const threads = options.threads ?? (input.rows >= 100_000 ? availableParallelism() : 1)
+    pool = threads > 1 ? await PredictPool.start(toBundle(model), threads) : undefined
+    const predictor = pool
     let batchIndex = 0
     const table = await batchTransform(
       data.engine,
       lazy,
-      (batch) => predictBatch(model, resolved, batch, kept, predictionName, batchIndex++),
+      async (batch) => {
+        const index = batchIndex++
+        let result: PredictionResult
+        try {
+          result = predictor ? await predictor.predict(batch) : model.predict(batch)
+        } catch (err) {
+          throw new CairnError(
+            'CAIRN_PREDICTION_FAILED',
+            `${resolved.name} v${resolved.version} failed on batch ${index}: ${(err as Error).message}`,
+            {
+              cause: err,
+              details: { batch: index },
+              hint: 'Nothing was written; check the rows of that batch (validate the input against the model signature)',
+            },
+          )
+        }
+        return outputFrame(model, result, batch, kept, predictionName)
+      },
       {
         workDir: work,
         batchRows: options.batchRows ?? 65_536,
@@ -213,6 +240,7 @@ export async function scoreBatch(options: BatchScoreOptions): Promise<BatchScore
     return { rows, seconds, rowsPerSecond: rows / seconds, lineage, ...(datasetRef ? { datasetRef } : {}) }
   } finally {
     progress?.stop()
+    await pool?.close()
     await data?.close()
     await opened.close()
     await rm(work, { recursive: true, force: true })
@@ -281,11 +309,7 @@ function checkColumns(model: Model, columns: readonly ColumnSchema[], input: str
   }
 }
 
-function keptColumns(
-  keep: 'all' | 'none' | string[],
-  columns: readonly ColumnSchema[],
-  model: Model,
-): string[] {
+function keptColumns(keep: 'all' | 'none' | string[], columns: readonly ColumnSchema[]): string[] {
   if (keep === 'none') return []
   if (keep === 'all') return columns.map((c) => c.name)
   const names = new Set(columns.map((c) => c.name))
@@ -296,33 +320,17 @@ function keptColumns(
       `--keep names column(s) the input lacks: ${unknown.join(', ')}`,
     )
   }
-  void model
   return keep
 }
 
-/** Predict one batch and build its output frame: kept columns, the prediction, class probabilities. */
-function predictBatch(
+/** A batch's output frame: kept columns, the prediction, class probabilities. */
+function outputFrame(
   model: Model,
-  resolved: ResolvedModel,
+  result: PredictionResult,
   batch: Frame,
   kept: readonly string[],
   predictionName: string,
-  index: number,
 ): Frame {
-  let result: ReturnType<Model['predict']>
-  try {
-    result = model.predict(batch)
-  } catch (err) {
-    throw new CairnError(
-      'CAIRN_PREDICTION_FAILED',
-      `${resolved.name} v${resolved.version} failed on batch ${index}: ${(err as Error).message}`,
-      {
-        cause: err,
-        details: { batch: index },
-        hint: 'Nothing was written; check the rows of that batch (validate the input against the model signature)',
-      },
-    )
-  }
   const n = batch.rowCount
   const columns: FrameColumn[] = batch.columns.filter((c) => kept.includes(c.name))
   const classes = result.classes ?? model.signature.output.classes
