@@ -1,6 +1,7 @@
 import type { Frame } from '../../data/index.js'
 import type { Signature } from '../bundle/index.js'
 import type { Estimator, FitOptions } from '../estimator.js'
+import { registerEstimator } from '../pipeline/estimator-spec.js'
 import { featureInputs } from '../trees/features.js'
 import { concatTrees } from '../trees/tree-ensemble.js'
 import { GbdtModel } from './model.js'
@@ -66,3 +67,5 @@ export class GbdtEstimator implements Estimator<GbdtModel> {
 export function gradientBoosting(params: Partial<GbdtParams> = {}): GbdtEstimator {
   return new GbdtEstimator(params)
 }
+
+registerEstimator('gbdt', (p) => gradientBoosting(p as Partial<GbdtParams>))

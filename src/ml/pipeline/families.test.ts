@@ -4,6 +4,7 @@ import { baselineClassifier, baselineRegressor, ruleModel } from '../baselines/i
 import { fromBundle, manifestText, toBundle } from '../bundle/index.js'
 import type { Estimator } from '../estimator.js'
 import { makeChurnTable, makeClassification, makeRegression } from '../evaluation/synthetic.js'
+import { gradientBoosting } from '../gbdt/index.js'
 import {
   elasticNet,
   lasso,
@@ -16,6 +17,7 @@ import {
 import { gaussianNb, multinomialNb } from '../naive-bayes/index.js'
 import { knnClassifier, knnRegressor } from '../neighbors/index.js'
 import { minMaxScaler, oneHotEncoder, targetEncoder } from '../transforms/index.js'
+import { extraTreesRegressor, randomForestClassifier } from '../trees/index.js'
 import { estimatorFromSpec, pipeline, specOf } from './index.js'
 
 const regression = makeRegression({ rows: 120, features: 4, seed: 1, noise: 2 })
@@ -34,6 +36,9 @@ const cases: [string, Estimator, Frame, string][] = [
   ['knn-regressor', knnRegressor({ k: 3 }), regression, 'y'],
   ['gaussian-nb', gaussianNb(), classification, 'y'],
   ['multinomial-nb', pipeline([minMaxScaler()], multinomialNb()), classification, 'y'],
+  ['gbdt', gradientBoosting({ nEstimators: 20, maxDepth: 3 }), regression, 'y'],
+  ['random-forest', randomForestClassifier({ nEstimators: 5 }), classification, 'y'],
+  ['extra-trees', extraTreesRegressor({ nEstimators: 5 }), regression, 'y'],
   ['baseline-regressor', baselineRegressor({ strategy: 'median' }), regression, 'y'],
   ['baseline-classifier', baselineClassifier({ strategy: 'stratified' }), classification, 'y'],
   [

@@ -2,6 +2,7 @@ import { CairnError } from '../../core/index.js'
 import type { Frame } from '../../data/index.js'
 import type { Signature } from '../bundle/index.js'
 import type { Estimator, FitOptions } from '../estimator.js'
+import { registerEstimator } from '../pipeline/estimator-spec.js'
 import { featureInputs } from './features.js'
 import { ForestModel } from './forest-model.js'
 import { type ForestKind, type ForestParams, resolveForestParams } from './forest-params.js'
@@ -95,3 +96,6 @@ export function extraTreesClassifier(params: ClassifierParams = {}): ForestEstim
 export function extraTreesRegressor(params: RegressorParams = {}): ForestEstimator {
   return regressor('extra-trees', params)
 }
+
+for (const kind of ['decision-tree', 'random-forest', 'extra-trees'] as const)
+  registerEstimator(kind, (p) => new ForestEstimator(kind, p as Partial<ForestParams>))
