@@ -151,13 +151,13 @@ describe('cairn server', () => {
     expect(get.body).toBe('flavors: {}')
     const list = await app.inject('/api/2.0/mlflow-artifacts/artifacts?path=1/abc/artifacts/model')
     expect(list.json()).toEqual({ files: [{ path: 'MLmodel', is_dir: false, file_size: 11 }] })
-    const escape = await app.inject({
+    const escaping = await app.inject({
       method: 'PUT',
       url: '/api/2.0/mlflow-artifacts/artifacts/1/..%2F..%2F..%2Fetc/x',
       payload: 'x',
     })
-    expect(escape.statusCode).toBe(400)
-    expect(escape.json().error_code).toBe('INVALID_PARAMETER_VALUE')
+    expect(escaping.statusCode).toBe(400)
+    expect(escaping.json().error_code).toBe('INVALID_PARAMETER_VALUE')
     const tooBig = await app.inject({
       method: 'PUT',
       url: '/api/2.0/mlflow-artifacts/artifacts/big.bin',
@@ -181,13 +181,13 @@ describe('cairn server', () => {
     expect(list.json().files).toEqual([{ path: 'plots/loss curve.svg', is_dir: false, file_size: 6 }])
     const got = await app.inject(`/api/v1/runs/${runId}/artifacts/files/plots/loss%20curve.svg`)
     expect(got.headers['content-type']).toBe('image/svg+xml')
-    const escape = await app.inject({
+    const escaping = await app.inject({
       method: 'PUT',
       url: `/api/v1/runs/${runId}/artifacts/files/..%2F..%2Fother`,
       payload: 'x',
     })
-    expect(escape.statusCode).toBe(400)
-    expect(escape.json().error.code).toBe('CAIRN_INVALID_ARTIFACT_PATH')
+    expect(escaping.statusCode).toBe(400)
+    expect(escaping.json().error.code).toBe('CAIRN_INVALID_ARTIFACT_PATH')
   })
 
   it('speaks the MLflow registry API with aliases and stages', async () => {

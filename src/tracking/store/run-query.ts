@@ -112,7 +112,7 @@ export interface SearchGroup {
  */
 export function metricOrderGroups(terms: OrderTerm[], where: RawBuilder<SqlBool>): SearchGroup[] | undefined {
   const first = terms[0]
-  if (!first || first.entity !== 'metric') return undefined
+  if (first?.entity !== 'metric') return undefined
   const rest = compileRunOrder(terms.slice(1), 1)
   const joins = rest.joins.length ? sql.join(rest.joins, sql` `) : sql``
   const dir = sql.raw(first.direction === 'DESC' ? 'desc' : 'asc')
