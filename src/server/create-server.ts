@@ -35,6 +35,8 @@ export interface ServerOptions {
   docs?: boolean
   /** Log each request (default false). */
   logRequests?: boolean
+  /** Folder of the built web UI (default: `CAIRN_UI_DIR`, else `dist/ui` in the package). */
+  uiDir?: string
   /** Route plugins mounted after the built-in ones. */
   plugins?: RoutePlugin[]
 }

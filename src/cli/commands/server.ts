@@ -57,6 +57,7 @@ export function printBanner(server: RunningServer): void {
   process.stdout.write(
     [
       `${pc.green('●')} Cairn server listening on ${pc.bold(server.url)}`,
+      `  web UI:               ${server.url}/`,
       `  API docs (OpenAPI):   ${server.url}/docs`,
       `  MLflow tracking URI:  ${server.url}   (MLFLOW_TRACKING_URI=${server.url})`,
       `  health:               ${server.url}/health`,
