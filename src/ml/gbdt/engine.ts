@@ -28,6 +28,18 @@ export const T_FINAL = 4
 /** A leaf under a final split (it has no segment of its own). */
 export const T_VIA_PARENT = 8
 
+/** Gather a node's rows first when they span more than this many times their count. */
+const GATHER_SPREAD = 3
+
+interface Gathered {
+  bins32: Uint32Array
+  bins: Uint8Array
+  q: Float64Array
+  gh: Float64Array
+  /** 0, 1, 2, …: the gathered rows in order. */
+  ids: Int32Array
+}
+
 /** Words per REDUCE_FIND entry: node, slot, findNode, sib, sibSlot, findSib, parentSlot, histEntry. */
 export const RF_WORDS = 8
 
@@ -274,7 +286,12 @@ export class GbdtEngine {
     }
   }
 
-  /** cmd: [count, class, (node, slot)…]; this thread's histogram of each node. */
+  /**
+   * cmd: [count, class, (node, slot)…]; this thread's histogram of each node. A node whose rows
+   * are spread thinly over memory (deep in the tree) is first gathered into contiguous scratch:
+   * the simple copy loop keeps many cache misses in flight, which the histogram loop, with its
+   * long body per row, cannot.
+   */
   private histograms(): void {
     const { job, v } = this
     const c = v.cmd
@@ -284,40 +301,78 @@ export class GbdtEngine {
     const hs = this.hs
     const single = job.threads === 1
     const hist = single ? v.full : v.partial
+    const ghOff = cls * 2 * job.n
     for (let e = 0; e < count; e++) {
       const node = c[2 + 2 * e] as number
       const ho = single ? (c[3 + 2 * e] as number) * hs : (this.worker * job.entries + e) * hs
       hist.fill(0, ho, ho + hs)
-      if (job.pack) {
-        const sb = segBase + 2 * node
-        buildPackedHistogram(
-          v.bins,
-          v.bins32,
-          job.stride,
-          job.f,
-          v.q,
-          v.idx,
-          v.seg[sb] as number,
-          v.seg[sb + 1] as number,
-          hist,
-          ho,
-        )
+      const b = v.seg[segBase + 2 * node] as number
+      const end = v.seg[segBase + 2 * node + 1] as number
+      const m = end - b
+      if (m === 0) continue
+      const span = (v.idx[end - 1] as number) - (v.idx[b] as number) + 1
+      if (span > GATHER_SPREAD * m) {
+        const g = this.gatherRows(b, end, ghOff)
+        if (job.pack) buildPackedHistogram(g.bins, g.bins32, job.stride, job.f, g.q, g.ids, 0, m, hist, ho)
+        else buildHistogram(g.bins, g.bins32, job.stride, job.f, g.gh, 0, g.ids, 0, m, hist, ho)
         continue
       }
-      buildHistogram(
-        v.bins,
-        v.bins32,
-        job.stride,
-        job.f,
-        v.gh,
-        cls * 2 * job.n,
-        v.idx,
-        v.seg[segBase + 2 * node] as number,
-        v.seg[segBase + 2 * node + 1] as number,
-        hist,
-        ho,
-      )
+      if (job.pack) buildPackedHistogram(v.bins, v.bins32, job.stride, job.f, v.q, v.idx, b, end, hist, ho)
+      else buildHistogram(v.bins, v.bins32, job.stride, job.f, v.gh, ghOff, v.idx, b, end, hist, ho)
     }
+  }
+
+  private gathered: Gathered | null = null
+
+  /** Copy rows idx[b..e) (bin words and gradients) into contiguous scratch. */
+  private gatherRows(b: number, e: number, ghOff: number): Gathered {
+    const { job, v } = this
+    const m = e - b
+    const ws = job.stride >> 2
+    let g = this.gathered
+    if (!g || g.ids.length < m) {
+      const cap = Math.max(m, Math.ceil((this.r1 - this.r0) / 2) + 1)
+      const words = new Uint32Array(cap * ws)
+      g = {
+        bins32: words,
+        bins: new Uint8Array(words.buffer),
+        q: new Float64Array(job.pack ? cap : 0),
+        gh: new Float64Array(job.pack ? 0 : 2 * cap),
+        ids: Int32Array.from({ length: cap }, (_, i) => i),
+      }
+      this.gathered = g
+    }
+    const { idx, bins32 } = v
+    const dst = g.bins32
+    if (ws === 5) {
+      for (let i = b, d = 0; i < e; i++, d += 5) {
+        const s = (idx[i] as number) * 5
+        dst[d] = bins32[s] as number
+        dst[d + 1] = bins32[s + 1] as number
+        dst[d + 2] = bins32[s + 2] as number
+        dst[d + 3] = bins32[s + 3] as number
+        dst[d + 4] = bins32[s + 4] as number
+      }
+    } else {
+      for (let i = b, d = 0; i < e; i++, d += ws) {
+        const s = (idx[i] as number) * ws
+        for (let k = 0; k < ws; k++) dst[d + k] = bins32[s + k] as number
+      }
+    }
+    if (job.pack) {
+      const q = v.q
+      const gq = g.q
+      for (let i = b, d = 0; i < e; i++, d++) gq[d] = q[idx[i] as number] as number
+    } else {
+      const gh = v.gh
+      const dg = g.gh
+      for (let i = b, d = 0; i < e; i++, d += 2) {
+        const s = ghOff + 2 * (idx[i] as number)
+        dg[d] = gh[s] as number
+        dg[d + 1] = gh[s + 1] as number
+      }
+    }
+    return g
   }
 
   /**
@@ -378,15 +433,14 @@ export class GbdtEngine {
         for (let f = f0; f < f1; f++) {
           if (nodeMask[mo + f] === 0) continue
           const nb = binCounts[f] as number
-          let src = full
-          let o = ho + f * hf
-          if (pack) {
+          const o = ho + f * hf
+          if (!job.categorical[f]) {
+            if (pack) this.finder.numericPacked(full, o, f, nb, pack.twoS, gScale, hScale, cand, co)
+            else this.finder.numeric(full, o, f, nb, cand, co)
+          } else if (pack) {
             unpackFeature(full, o, nb, pack.twoS, gScale, hScale, scratch)
-            src = scratch
-            o = 0
-          }
-          if (job.categorical[f]) this.finder.categorical(src, o, f, nb, cand, co, candBits, bo)
-          else this.finder.numeric(src, o, f, nb, cand, co)
+            this.finder.categorical(scratch, 0, f, nb, cand, co, candBits, bo)
+          } else this.finder.categorical(full, o, f, nb, cand, co, candBits, bo)
         }
       }
     }

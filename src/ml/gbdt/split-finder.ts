@@ -140,6 +140,78 @@ export class SplitFinder {
   }
 
   /**
+   * Numeric feature `f` straight from a packed histogram (see histogram.ts): prefix sums stay
+   * exact integers and are decoded only where a split is scored; empty bins are skipped.
+   */
+  numericPacked(
+    hist: Float64Array,
+    o: number,
+    f: number,
+    nb: number,
+    twoS: number,
+    gScale: number,
+    hScale: number,
+    cand: Float64Array,
+    co: number,
+  ): void {
+    const pm = hist[o] as number
+    let P = pm
+    for (let j = 1; j < nb; j++) P += hist[o + j] as number
+    const gq = Math.floor(P / twoS)
+    const G = gq * gScale
+    const H = (P - gq * twoS) * hScale
+    const l2 = this.l2
+    const mcw = this.mcw
+    const sp = this.score(G, H, l2)
+    let best = cand[co + C_GAIN] as number
+    let bestBin = -1
+    let bestDl = 0
+    let bestP = 0
+    let PL = 0
+    const last = nb - 1
+    const hasMissing = pm !== 0
+    for (let t = 1; t <= last; t++) {
+      const v = hist[o + t] as number
+      // An empty bin moves no rows: the split after it equals the one before it.
+      if (v === 0 && t < last) continue
+      PL += v
+      for (let side = 0; side < 2; side++) {
+        if (side === 1 && (!hasMissing || t === last)) break
+        const L = side === 0 ? PL : PL + pm
+        const gl = Math.floor(L / twoS)
+        const HL = (L - gl * twoS) * hScale
+        const R = P - L
+        const gr = Math.floor(R / twoS)
+        const HR = (R - gr * twoS) * hScale
+        if (HL < mcw || HR < mcw) continue
+        const gain = this.score(gl * gScale, HL, l2) + this.score(gr * gScale, HR, l2) - sp
+        if (gain > best) {
+          best = gain
+          bestBin = t
+          bestDl = side
+          bestP = L
+        }
+      }
+    }
+    if (bestBin < 0) return
+    const gl = Math.floor(bestP / twoS)
+    const HL = (bestP - gl * twoS) * hScale
+    const gr = Math.floor((P - bestP) / twoS)
+    const HR = (P - bestP - gr * twoS) * hScale
+    // Without missing values here, unseen missing values follow the heavier child.
+    if (!hasMissing) bestDl = HL >= HR ? 1 : 0
+    cand[co + C_GAIN] = best
+    cand[co + C_FEATURE] = f
+    cand[co + C_BIN] = bestBin
+    cand[co + C_DEFAULT_LEFT] = bestDl
+    cand[co + C_GL] = gl * gScale
+    cand[co + C_HL] = HL
+    cand[co + C_GR] = gr * gScale
+    cand[co + C_HR] = HR
+    cand[co + C_CATEGORICAL] = 0
+  }
+
+  /**
    * Categorical feature `f` (bin 0 = missing and rare categories). Few categories: one versus
    * the rest; many: categories sorted by G/(H + catSmooth) and split into a prefix and the rest,
    * scanned from both ends (LightGBM's method). Left bins go in the candidate's bit set.
