@@ -26,6 +26,11 @@ const registrars: CommandRegistrar[] = [
 
 /** Run the `cairn` command line with `argv` (default: the process's). */
 export async function main(argv: string[] = process.argv): Promise<void> {
+  // `cairn runs list | head` closes the pipe early: stop quietly instead of crashing on EPIPE.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0)
+    throw err
+  })
   try {
     await buildProgram(registrars).parseAsync(argv)
   } catch (err) {
