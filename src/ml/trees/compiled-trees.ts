@@ -129,9 +129,9 @@ export class CompiledTrees {
   }
 }
 
-/** A comparison as 0 or 1 without a branch (TurboFan keeps booleans as bits; `| 0` reads it). */
+/** A comparison as 0 or 1 without a branch (unary plus on a boolean compiles to a flag read). */
 function bit(b: boolean): number {
-  return (b as unknown as number) | 0
+  return +b
 }
 
 /** The depth of tree t if it can be compiled (no categorical splits, not too deep), else −1. */
