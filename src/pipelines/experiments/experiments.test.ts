@@ -95,14 +95,12 @@ describe('experiments', () => {
     const { project, workspace, counter } = await setup()
     const paramsBefore = await project.read('params.yaml')
     const modelBefore = await project.read('model.txt')
-    const t0 = Date.now()
     const exps = await runExperiments({
       workspace,
       overrides: [parseOverride('train.depth=3,4,5')],
       name: 'depth',
       jobs: 3,
     })
-    const wall = Date.now() - t0
     expect(exps.map((e) => [e.name, e.status])).toEqual([
       ['depth-1', 'succeeded'],
       ['depth-2', 'succeeded'],

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
+import { type BigIntStats, createReadStream, readFileSync } from 'node:fs'
 import { readdir, stat } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
 import { hashObject } from '../../core/index.js'
@@ -14,6 +14,8 @@ export interface DirFile {
   /** Executable bit set. */
   exec?: boolean
 }
+
+const SMALL_FILE = 1n << 20n
 
 /** The content identity of a file or folder. */
 export interface PathHash {
@@ -41,14 +43,16 @@ export async function hashPath(abs: string, cache: HashCache): Promise<PathHash 
   return { hash, size: Number(st.size), isDir: false, ...(exec ? { exec } : {}) }
 }
 
-async function hashFileContent(
-  abs: string,
-  st: Awaited<ReturnType<typeof stat>> & { mtimeNs: bigint },
-  cache: HashCache,
-): Promise<string> {
-  const h = createHash('sha256')
-  for await (const chunk of createReadStream(abs, { highWaterMark: 1 << 21 })) h.update(chunk as Buffer)
-  const hash = h.digest('hex')
+async function hashFileContent(abs: string, st: BigIntStats, cache: HashCache): Promise<string> {
+  let hash: string
+  if (st.size < SMALL_FILE) {
+    // one synchronous read beats a stream's thread-pool round trips for small files
+    hash = createHash('sha256').update(readFileSync(abs)).digest('hex')
+  } else {
+    const h = createHash('sha256')
+    for await (const chunk of createReadStream(abs, { highWaterMark: 1 << 21 })) h.update(chunk as Buffer)
+    hash = h.digest('hex')
+  }
   // only trust the hash if the file did not change while it was read
   const after = await stat(abs, { bigint: true }).catch(() => undefined)
   if (after && after.mtimeNs === st.mtimeNs && after.size === st.size && after.ino === st.ino)

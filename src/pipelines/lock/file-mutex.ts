@@ -31,6 +31,7 @@ export interface AcquireOptions {
 
 // loaded on first use: a run with nothing to do takes no lock
 let SQLite: typeof SQLiteType | undefined
+const madeDirs = new Set<string>()
 
 /**
  * A cross-process mutex on a file, held as an exclusive SQLite transaction: the operating
@@ -38,7 +39,12 @@ let SQLite: typeof SQLiteType | undefined
  * detect. Waiters poll without blocking the event loop.
  */
 export function tryAcquireMutex(file: string, purpose?: string): HeldMutex | undefined {
-  mkdirSync(dirname(file), { recursive: true })
+  // (`purpose`, when given, is written beside the lock for waiters to report)
+  const dir = dirname(file)
+  if (!madeDirs.has(dir)) {
+    mkdirSync(dir, { recursive: true })
+    madeDirs.add(dir)
+  }
   SQLite ??= createRequire(import.meta.url)('better-sqlite3') as typeof SQLiteType
   const db = new SQLite(file, { timeout: 0 })
   try {
@@ -53,13 +59,15 @@ export function tryAcquireMutex(file: string, purpose?: string): HeldMutex | und
     throw err
   }
   const ownerFile = `${file}.owner`
-  try {
-    writeFileSync(
-      ownerFile,
-      JSON.stringify({ pid: process.pid, host: hostname(), since: Date.now(), purpose }),
-    )
-  } catch {
-    // the owner note is informational
+  if (purpose !== undefined) {
+    try {
+      writeFileSync(
+        ownerFile,
+        JSON.stringify({ pid: process.pid, host: hostname(), since: Date.now(), purpose }),
+      )
+    } catch {
+      // the owner note is informational
+    }
   }
   let released = false
   return {
@@ -68,7 +76,7 @@ export function tryAcquireMutex(file: string, purpose?: string): HeldMutex | und
       if (released) return
       released = true
       try {
-        rmSync(ownerFile, { force: true })
+        if (purpose !== undefined) rmSync(ownerFile, { force: true })
         db.exec('ROLLBACK')
       } finally {
         db.close()

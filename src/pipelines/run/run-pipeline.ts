@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import { readFile, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { CairnError, hashBytes, newId, shortId, stableStringify, toCairnError } from '../../core/index.js'
@@ -153,6 +154,8 @@ class PipelineRun {
     this.root = options.project.root
     this.stateDir = options.stateDir ?? join(this.root, '.cairn')
     this.emit = options.onEvent ?? (() => {})
+    // every stage waiting for an executor slot listens for cancellation
+    setMaxListeners(0, this.controller.signal)
     if (options.signal) {
       if (options.signal.aborted) this.controller.abort(options.signal.reason)
       options.signal.addEventListener('abort', () => this.controller.abort(options.signal?.reason), {
@@ -440,7 +443,7 @@ class PipelineRun {
       const keyMutex = await this.acquire(
         node,
         join(this.stateDir, 'locks', 'keys', `${key.slice(0, 32)}.lock`),
-        `computing ${key.slice(0, 12)}`,
+        undefined,
       )
       try {
         if (keyMutex.waited && reuse && (await this.tryRestore(node, ev, reasons))) return
@@ -491,10 +494,14 @@ class PipelineRun {
     }
   }
 
-  async acquire(node: Node, file: string, purpose: string): Promise<HeldMutex & { waited: boolean }> {
+  async acquire(
+    node: Node,
+    file: string,
+    purpose: string | undefined,
+  ): Promise<HeldMutex & { waited: boolean }> {
     let waited = false
     const held = await acquireMutex(file, {
-      purpose,
+      ...(purpose !== undefined ? { purpose } : {}),
       signal: this.controller.signal,
       ...(this.opts.lockTimeoutMs !== undefined ? { timeoutMs: this.opts.lockTimeoutMs } : {}),
       onWait: (owner) => {

@@ -9,9 +9,7 @@ import { openMetadataStore, S3ArtifactStore } from '../../store/index.js'
 import { RunRecords } from '../records/run-records.js'
 import { makeProject, statuses } from '../testing/fixture.js'
 
-// biome-ignore lint/correctness/useHookAtTopLevel: useService is a test helper, not a React hook
 const pg = useService('postgres')
-// biome-ignore lint/correctness/useHookAtTopLevel: useService is a test helper, not a React hook
 const s3 = useService('s3')
 
 const FILES = {

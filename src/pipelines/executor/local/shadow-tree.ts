@@ -1,4 +1,5 @@
-import { cp, mkdir, readdir, stat, symlink } from 'node:fs/promises'
+import { mkdirSync, readdirSync, statSync, symlinkSync } from 'node:fs'
+import { cp, symlink } from 'node:fs/promises'
 import { join } from 'node:path'
 
 /** What a shadow tree does with particular paths (all project-relative). */
@@ -19,33 +20,44 @@ export interface ShadowPlan {
 export async function buildShadowTree(root: string, dest: string, plan: ShadowPlan): Promise<void> {
   const walk = async (rel: string) => {
     const target = rel ? join(dest, rel) : dest
-    await mkdir(target, { recursive: true })
+    mkdirSync(target, { recursive: true })
     const source = rel ? join(root, rel) : root
-    const entries = await readdir(source).catch(() => [] as string[])
-    await Promise.all(
-      entries.map(async (name) => {
-        const p = rel ? `${rel}/${name}` : name
-        if (plan.skip.has(p)) return
-        if (plan.realDirs.has(p)) {
-          const st = await stat(join(root, p)).catch(() => undefined)
-          if (st?.isDirectory()) return walk(p)
-          return
-        }
-        if (plan.copy.has(p)) {
-          await cp(join(root, p), join(dest, p), {
-            recursive: true,
-            preserveTimestamps: true,
-            dereference: true,
-          })
-          return
-        }
-        await symlink(join(root, p), join(dest, p))
-      }),
-    )
+    let entries: string[]
+    try {
+      entries = readdirSync(source)
+    } catch {
+      entries = []
+    }
+    // a folder of a few hundred entries is linked synchronously (microseconds per link, no
+    // thread-pool round trips); bigger ones go through the thread pool in parallel
+    const small = entries.length <= SYNC_LIMIT
+    const link = async (name: string) => {
+      const p = rel ? `${rel}/${name}` : name
+      if (plan.skip.has(p)) return
+      if (plan.realDirs.has(p)) {
+        const st = statSync(join(root, p), { throwIfNoEntry: false })
+        if (st?.isDirectory()) await walk(p)
+        return
+      }
+      if (plan.copy.has(p)) {
+        await cp(join(root, p), join(dest, p), {
+          recursive: true,
+          preserveTimestamps: true,
+          dereference: true,
+        })
+        return
+      }
+      if (small) symlinkSync(join(root, p), join(dest, p))
+      else await symlink(join(root, p), join(dest, p))
+    }
+    if (small) for (const name of entries) await link(name)
+    else await Promise.all(entries.map(link))
   }
   await walk('')
-  for (const d of plan.realDirs) await mkdir(join(dest, d), { recursive: true })
+  for (const d of plan.realDirs) mkdirSync(join(dest, d), { recursive: true })
 }
+
+const SYNC_LIMIT = 256
 
 /** Every proper parent folder of a project-relative path (`a/b/c` → `a`, `a/b`). */
 export function parentDirs(path: string): string[] {

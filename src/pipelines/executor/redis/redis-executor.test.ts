@@ -9,7 +9,6 @@ import { makeProject, statuses } from '../../testing/fixture.js'
 import { createRedisExecutor, startStageWorker } from './load.js'
 import type { StageWorker } from './stage-worker.js'
 
-// biome-ignore lint/correctness/useHookAtTopLevel: useService is a test helper, not a React hook
 const redis = useService('redis')
 
 describe.skipIf(redis.skip)('RedisExecutor with cairn workers (BullMQ on a real redis-server)', () => {
