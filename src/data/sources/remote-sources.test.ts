@@ -105,7 +105,6 @@ describe('HTTP(S) sources against a local server', () => {
   })
 })
 
-// biome-ignore lint/correctness/useHookAtTopLevel: useService is a test helper, not a React hook
 const postgres = useService('postgres')
 describe.skipIf(postgres.skip)('PostgreSQL sources', () => {
   it('reads a table or query through a server-side cursor, with types from the column metadata', async () => {
@@ -153,7 +152,6 @@ describe.skipIf(postgres.skip)('PostgreSQL sources', () => {
   })
 })
 
-// biome-ignore lint/correctness/useHookAtTopLevel: useService is a test helper, not a React hook
 const s3 = useService('s3')
 describe.skipIf(s3.skip)('S3 sources through the artifact store client', () => {
   it('reads one object, a dt= partitioned prefix and a glob, caching downloads', async () => {

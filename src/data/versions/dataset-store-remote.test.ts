@@ -10,9 +10,7 @@ import { createDataService } from '../service/data-service.js'
 import { tempDir } from '../testing/temp-data.js'
 import { describeDatasetStoreContract } from './dataset-store.contract.js'
 
-// biome-ignore lint/correctness/useHookAtTopLevel: useService is a test helper, not a React hook
 const postgres = useService('postgres')
-// biome-ignore lint/correctness/useHookAtTopLevel: useService is a test helper, not a React hook
 const s3 = useService('s3')
 
 describeDatasetStoreContract(
