@@ -15,6 +15,7 @@ const inputSpec = z
     type: z.enum(['number', 'integer', 'boolean', 'string', 'category', 'datetime', 'text']),
     nullable: z.boolean(),
     categories: z.array(z.string()).optional(),
+    acceptsUnknown: z.boolean().optional(),
     min: z.number().optional(),
     max: z.number().optional(),
     description: z.string().optional(),

@@ -8,6 +8,11 @@ export interface InputSpec {
   nullable: boolean
   /** For category columns: the values seen at fit time. */
   categories?: string[]
+  /**
+   * For category columns: the model also takes values it never saw (trees treat them as missing,
+   * encoders set to ignore them skip them), so serving accepts them instead of answering 422.
+   */
+  acceptsUnknown?: boolean
   /** Declared range; serving rejects values outside it when set. */
   min?: number
   max?: number

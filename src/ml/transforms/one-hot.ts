@@ -250,7 +250,10 @@ export const oneHotEncoder = defineTransform({
         dropped = frequent[0] ?? null
         frequent = frequent.slice(1)
       }
-      inputs.push(inputSpecOf(c, params.handleMissing !== 'error'))
+      inputs.push({
+        ...inputSpecOf(c, params.handleMissing !== 'error'),
+        ...(params.handleUnknown !== 'error' ? { acceptsUnknown: true } : {}),
+      })
       codes.push({
         levels: frequent,
         dropped,

@@ -221,7 +221,13 @@ export function sampleWeights(frame: Frame, name: string | undefined): Float64Ar
 export function featureInputs(specs: readonly TreeFeature[]): InputSpec[] {
   return specs.map((s) =>
     s.categorical
-      ? { name: s.name, type: 'category', nullable: true, categories: [...(s.categories ?? [])] }
+      ? {
+          name: s.name,
+          type: 'category',
+          nullable: true,
+          categories: [...(s.categories ?? [])],
+          acceptsUnknown: true,
+        }
       : { name: s.name, type: s.type, nullable: true },
   )
 }

@@ -28,6 +28,8 @@ function baseSchema(spec: InputSpec): JsonSchema {
     case 'boolean':
       return { type: 'boolean' }
     case 'category':
+      if (spec.categories && spec.categories.length > 0 && spec.acceptsUnknown)
+        return { type: 'string', description: `known: ${preview(spec.categories)}` }
       return spec.categories && spec.categories.length > 0
         ? { type: 'string', enum: [...spec.categories] }
         : { type: 'string' }
@@ -82,4 +84,9 @@ export function exampleRow(signature: Signature): Record<string, unknown> {
     }
   }
   return row
+}
+
+function preview(categories: readonly string[]): string {
+  const head = categories.slice(0, 12).join(', ')
+  return categories.length > 12 ? `${head}, … (${categories.length} in all)` : head
 }

@@ -42,6 +42,19 @@ describe('signature validation', () => {
     expect(issues.find((i) => i.path === 'city')?.message).toContain('"Paris", "Lyon"')
   })
 
+  it('accepts categories the model never saw when the model takes unknown values (trees, ignoring encoders)', () => {
+    const open = compileRowValidator({
+      ...signature,
+      inputs: signature.inputs.map((i) => (i.name === 'city' ? { ...i, acceptsUnknown: true } : i)),
+    })
+    expect(open.check({ ...good, city: 'Berlin' })).toBe(true)
+    expect(open.check({ ...good, city: 3 })).toBe(false)
+    const frame = rowsToFrame([{ ...good, city: 'Berlin' }], signature)
+    const city = frame.columns.find((c) => c.name === 'city') as { categories: string[]; codes: Int32Array }
+    expect(city.categories.slice(0, 2)).toEqual(['Paris', 'Lyon'])
+    expect(city.categories[city.codes[0] as number]).toBe('Berlin')
+  })
+
   it('reports out-of-range values and prefixes paths for batches', () => {
     const issues = v.issues({ ...good, age: 121 }, 'rows[3]')
     expect(issues).toEqual([
