@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -34,6 +34,22 @@ export function buildCli(): string {
   copyFileSync(join(repoRoot, 'package.json'), join(out, 'package.json'))
   const main = join(out, 'dist', 'cli', 'main.js')
   if (!existsSync(main)) throw new Error('the CLI did not build')
+  // the same program with only the pipelines commands registered: what `cairn run` costs when
+  // the other commands do not load their layers at start-up
+  writeFileSync(
+    join(out, 'dist', 'cli', 'pipelines-only.js'),
+    [
+      "import { registerPipelines } from './commands/pipelines.js'",
+      "import { reportError } from './output.js'",
+      "import { buildProgram } from './program.js'",
+      'try {',
+      '  await buildProgram([registerPipelines]).parseAsync(process.argv)',
+      '} catch (err) {',
+      '  process.exitCode = reportError(err)',
+      '}',
+      '',
+    ].join('\n'),
+  )
   return main
 }
 
