@@ -204,3 +204,36 @@ describe('retraining triggered by monitoring', () => {
     }
   })
 })
+
+describe('the gate applies the monitor’s quality settings to the held-out data', () => {
+  it('uses qualityOptions for the held-out check (stricter here: one out-of-range value rejects)', async () => {
+    const reference = binaryData(3000, 30)
+    await p.register('churn', await trainOn(reference, ['x1']), 'production')
+    const heldOut = binaryData(2000, 31)
+    const x1 = heldOut.columns.find((c) => c.name === 'x1') as { values: Float64Array }
+    x1.values[0] = 1000
+    const features = {
+      rowCount: reference.rowCount,
+      columns: reference.columns.filter((c) => c.name !== 'y'),
+    }
+    const gate = (qualityOptions?: { maxOutOfRangeShare: number }) =>
+      new RetrainingGate({
+        model: 'churn',
+        config: { when: 'dataset_drift' },
+        registry: p.registry,
+        train: async () => {
+          await p.register('churn', await trainOn(reference, ['x1', 'x2', 'x3']))
+          return { ok: true }
+        },
+        heldOut: async () => heldOut,
+        target: 'y',
+        reference: profileReference(features),
+        ...(qualityOptions ? { qualityOptions } : {}),
+      })
+    const strict = await gate({ maxOutOfRangeShare: 0 }).retrain('test')
+    expect(strict.decision?.decision).toBe('reject')
+    expect(strict.decision?.qualityFailures.map((q) => q.check)).toContain('out_of_range')
+    const lenient = await gate().retrain('test')
+    expect(lenient.decision?.decision).toBe('promote')
+  })
+})

@@ -4,7 +4,7 @@ import type { RegistryClient } from '../../registry/index.js'
 import { evaluateCondition, parseCondition } from '../alerts/index.js'
 import type { RecordedResult } from '../monitor/monitor.js'
 import type { RetrainConfig } from '../monitor/monitor-config.js'
-import type { ReferenceProfile } from '../quality/index.js'
+import type { QualityOptions, ReferenceProfile } from '../quality/index.js'
 import { evaluateChallenger, type GateDecision } from './evaluate-challenger.js'
 
 /** What training returned. */
@@ -37,6 +37,8 @@ export interface RetrainingGateOptions {
   target: string
   /** The monitor's reference profile: held-out data must pass its quality checks (unless requireQuality is false). */
   reference?: ReferenceProfile
+  /** The monitor's data-quality settings, applied to that check (e.g. maxNewCategoryShare). */
+  qualityOptions?: QualityOptions
   /** The monitor's alert rule names: a `retrain.when` equal to one means "when that rule fires". */
   ruleNames?: readonly string[]
 }
@@ -120,7 +122,12 @@ export class RetrainingGate {
       ...(c.metric ? { metric: c.metric } : {}),
       ...(c.margin !== undefined ? { margin: c.margin } : {}),
       ...(this.#o.reference && c.requireQuality !== false
-        ? { quality: { reference: this.#o.reference } }
+        ? {
+            quality: {
+              reference: this.#o.reference,
+              ...(this.#o.qualityOptions ? { options: this.#o.qualityOptions } : {}),
+            },
+          }
         : {}),
       trigger: { reason, ...trigger, ...(training.runId ? { trainingRunId: training.runId } : {}) },
     })

@@ -309,6 +309,7 @@ export class MonitoringService {
         columns: reference.columns.filter((col) => monitor.featureColumns.includes(col.name)),
       }),
       ruleNames: rules.map((x) => x.name),
+      ...(c.quality ? { qualityOptions: c.quality } : {}),
     })
   }
 
