@@ -16,7 +16,7 @@ import { suiteSpec } from './suite.js'
 
 const path = process.argv[2] as string
 const t0 = performance.now()
-const engine = await DataEngine.create({ tempDirectory: join(tmpdir(), 'cairn-bench-spill') })
+const engine = await DataEngine.create()
 const table = await ingestSource(engine, path, { cacheDir: join(tmpdir(), 'cairn-bench-cache') })
 const t1 = performance.now()
 const { report } = await validateTable(table, defineSuite(suiteSpec), {

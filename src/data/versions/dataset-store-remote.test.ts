@@ -13,10 +13,11 @@ import { describeDatasetStoreContract } from './dataset-store.contract.js'
 const postgres = useService('postgres')
 const s3 = useService('s3')
 
+const dir = tempDir()
+
 describeDatasetStoreContract(
   'PostgreSQL and S3',
   async () => {
-    const dir = tempDir()
     const metadata = await openMetadataStore(await createPostgresDatabase(postgres.require()))
     const endpoint = s3.require()
     const artifacts = new S3ArtifactStore({
