@@ -120,6 +120,26 @@ describe('vectorizers', () => {
     expect([...x.indptr]).toEqual([0, 2, 4, 4, 4])
   })
 
+  it('fitTransform gives the same matrix as fit then transform', () => {
+    const corpusDocs = ['bb aa aa cc', 'cc cc dd', null, '', 'aa dd ee ee ee', 'zz top']
+    for (const spec of [
+      { kind: 'tfidf' as const, sublinearTf: true },
+      { kind: 'count' as const, minDf: 2, binary: true },
+      {
+        kind: 'tfidf' as const,
+        maxFeatures: 3,
+        tokenizer: { ngramRange: [1, 2] as [number, number], minTokenLength: 1 },
+      },
+    ]) {
+      const { vectorizer, matrix } = Vectorizer.fitTransform(spec, corpusDocs)
+      const again = Vectorizer.fit(spec, corpusDocs).transform(corpusDocs)
+      expect(vectorizer.vocabulary).toEqual(Vectorizer.fit(spec, corpusDocs).vocabulary)
+      expect([...matrix!.indptr]).toEqual([...again.indptr])
+      expect([...matrix!.indices]).toEqual([...again.indices])
+      for (let i = 0; i < again.data.length; i++) expect(matrix!.data[i]).toBeCloseTo(again.data[i]!, 6)
+    }
+  })
+
   it('counts with minDf/maxFeatures, and hashing needs no vocabulary', () => {
     const c = Vectorizer.fit({ kind: 'count', minDf: 2 }, docs)
     expect(c.vocabulary).toEqual(['banana'])

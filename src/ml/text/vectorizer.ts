@@ -60,20 +60,42 @@ export class Vectorizer {
       return { vectorizer: v, matrix: transform ? v.transform(docs) : undefined }
     }
     const analyze = createAnalyzer(spec.tokenizer)
-    const df = new Map<string, number>()
-    const tf = new Map<string, number>()
-    const tokens: string[][] = []
-    for (const d of docs) {
+    // First pass: every distinct term gets a provisional id; documents are kept as id lists.
+    const ids = new Map<string, number>()
+    const termsById: string[] = []
+    const dfById: number[] = []
+    const tfById: number[] = []
+    const lastDoc: number[] = []
+    const docIds: Int32Array[] = []
+    docs.forEach((d, di) => {
       const t = d ? analyze(d) : []
-      if (transform) tokens.push(t)
-      const seen = new Set(t)
-      for (const w of seen) df.set(w, (df.get(w) ?? 0) + 1)
-      if (spec.maxFeatures) for (const w of t) tf.set(w, (tf.get(w) ?? 0) + 1)
-    }
+      const row = new Int32Array(t.length)
+      for (let i = 0; i < t.length; i++) {
+        const w = t[i]!
+        let id = ids.get(w)
+        if (id === undefined) {
+          id = termsById.length
+          ids.set(w, id)
+          termsById.push(w)
+          dfById.push(0)
+          tfById.push(0)
+          lastDoc.push(-1)
+        }
+        row[i] = id
+        tfById[id]!++
+        if (lastDoc[id] !== di) {
+          lastDoc[id] = di
+          dfById[id]!++
+        }
+      }
+      if (transform) docIds.push(row)
+    })
+    const df = { get: (w: string) => dfById[ids.get(w)!] }
+    const tf = { get: (w: string) => tfById[ids.get(w)!] }
     const n = docs.length
     const minDf = spec.minDf === undefined ? 1 : spec.minDf < 1 ? Math.ceil(spec.minDf * n) : spec.minDf
     const maxDf = spec.maxDf === undefined ? n : spec.maxDf <= 1 ? Math.floor(spec.maxDf * n) : spec.maxDf
-    let terms = [...df.entries()].filter(([, c]) => c >= minDf && c <= maxDf).map(([t]) => t)
+    let terms = termsById.filter((_, id) => dfById[id]! >= minDf && dfById[id]! <= maxDf)
     if (spec.maxFeatures && terms.length > spec.maxFeatures) {
       terms.sort((a, b) => (tf.get(b) ?? 0) - (tf.get(a) ?? 0) || (a < b ? -1 : 1))
       terms = terms.slice(0, spec.maxFeatures)
@@ -97,18 +119,47 @@ export class Vectorizer {
       })
     }
     const vectorizer = new Vectorizer(spec, terms, idf)
-    return { vectorizer, matrix: transform ? vectorizer.fromTokens(tokens) : undefined }
+    if (!transform) return { vectorizer, matrix: undefined }
+    const column = new Int32Array(termsById.length).fill(-1)
+    terms.forEach((t, c) => {
+      column[ids.get(t)!] = c
+    })
+    return { vectorizer, matrix: vectorizer.fromIds(docIds, column) }
   }
 
-  private fromTokens(tokens: readonly string[][]): CsrMatrix {
-    const b = new CsrBuilder(this.width)
-    const row = new Map<number, number>()
-    for (const t of tokens) {
-      row.clear()
-      this.countTokens(t, row)
-      b.addRow(row)
-    }
-    return this.finish(b.build())
+  /** Build the matrix from provisional term ids (`column` maps them to vocabulary columns, −1 = dropped). */
+  private fromIds(docs: readonly Int32Array[], column: Int32Array): CsrMatrix {
+    const counts = new Float64Array(this.width)
+    const touched: number[] = []
+    const indptr = new Int32Array(docs.length + 1)
+    const indices: number[] = []
+    const data: number[] = []
+    docs.forEach((row, r) => {
+      touched.length = 0
+      for (const id of row) {
+        const c = column[id]!
+        if (c < 0) continue
+        if (counts[c] === 0) touched.push(c)
+        counts[c] = counts[c]! + 1
+      }
+      touched.sort((a, b) => a - b)
+      for (const c of touched) {
+        let x = this.spec.binary ? 1 : counts[c]!
+        if (this.spec.sublinearTf) x = 1 + Math.log(x)
+        if (this.idf) x *= this.idf[c]!
+        indices.push(c)
+        data.push(x)
+        counts[c] = 0
+      }
+      indptr[r + 1] = indices.length
+    })
+    return this.finish({
+      rows: docs.length,
+      cols: this.width,
+      indptr,
+      indices: Int32Array.from(indices),
+      data: Float32Array.from(data),
+    })
   }
 
   private finish(m: CsrMatrix): CsrMatrix {
