@@ -154,10 +154,11 @@ function printSummary(
     }
     return
   }
-  for (const s of r.stages.filter((x) => x.status === 'failed' && x.error)) {
-    const tail = (s.error?.details?.log as string | undefined) ?? s.logFile
+  // the first failure is reported as the command's error; list the others here
+  for (const s of r.stages.filter((x) => x.status === 'failed' && x.error && x.error !== r.error)) {
+    const log = (s.error?.details?.log as string | undefined) ?? s.logFile
     process.stderr.write(
-      `${pc.red('✗')} ${s.id}: ${s.error?.message}\n${tail ? pc.dim(`  log: ${tail}\n`) : ''}`,
+      `${pc.red('✗')} ${s.id}: ${s.error?.message}\n${log ? pc.dim(`  log: ${log}\n`) : ''}`,
     )
   }
   const parts = [
