@@ -1,8 +1,19 @@
 import { createReadStream } from 'node:fs'
 import { open } from 'node:fs/promises'
+import { createGunzip } from 'node:zlib'
 
 const NL = 10
 const CR = 13
+
+function isGzip(path: string): boolean {
+  return path.toLowerCase().endsWith('.gz')
+}
+
+/** The file's bytes in 1 MiB chunks, decompressed for `.gz`. */
+function readChunks(path: string): AsyncIterable<Buffer> {
+  const raw = createReadStream(path, { highWaterMark: 1 << 20 })
+  return (isGzip(path) ? raw.pipe(createGunzip({ chunkSize: 1 << 20 })) : raw) as AsyncIterable<Buffer>
+}
 
 /**
  * Exact physical line numbers (1-based) of rows DuckDB rejected. DuckDB reports each rejected
@@ -15,6 +26,7 @@ export async function locateRejectedLines(
   rows: readonly { approxByte: number; text: string }[],
 ): Promise<(number | undefined)[]> {
   const offsets: (number | undefined)[] = []
+  if (isGzip(path)) return rows.map(() => undefined) // no random access: DuckDB's own line numbers are used
   const fh = await open(path, 'r')
   try {
     for (const r of rows) {
@@ -124,7 +136,7 @@ export async function locateRowLines(
   let w = 0
   let skippingRecordUntil = 0
   let commentLine = false
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+  for await (const chunk of readChunks(path)) {
     let nextQuote = -1 // position of the next quote in this chunk (chunk.length: none); -1: not looked up
     for (let i = 0; i < chunk.length; i++) {
       let b = chunk[i] as number

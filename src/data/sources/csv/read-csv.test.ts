@@ -212,4 +212,18 @@ describe('CSV ingest: dialects and inference', () => {
       file: expect.stringContaining('dt=2026-11-22/part-0.csv'),
     })
   })
+
+  it('reads gzip-compressed CSV, with lines for malformed and good rows', async () => {
+    const { gzipSync } = await import('node:zlib')
+    const { writeFileSync } = await import('node:fs')
+    const path = join(dir, 'z.csv.gz')
+    writeFileSync(path, gzipSync('k;v\na;1\nb;2;3\nc;3\n'))
+    const t = await ingestSource(engine, path, opts())
+    expect(await t.toRows()).toEqual([
+      { k: 'a', v: 1 },
+      { k: 'c', v: 3 },
+    ])
+    expect(t.malformed.rows.map((r) => [r.line, r.kind])).toEqual([[3, 'field_count']])
+    expect((await t.locator?.locate([1]))?.get(1)?.line).toBe(4)
+  })
 })

@@ -1,12 +1,29 @@
+import { createReadStream } from 'node:fs'
 import { open } from 'node:fs/promises'
 import { extname } from 'node:path'
+import { createGunzip } from 'node:zlib'
 import { type CsvDialect, type CsvOptions, DEFAULT_NULL_VALUES } from './csv-options.js'
 
 const SAMPLE_BYTES = 64 * 1024
 const CANDIDATES = [',', '\t', ';', '|']
 
-/** Read the first bytes of a file (enough to detect its dialect). */
+/** Read the first bytes of a file (enough to detect its dialect); `.gz` files are decompressed. */
 export async function readHead(path: string, bytes = SAMPLE_BYTES): Promise<Buffer> {
+  if (path.toLowerCase().endsWith('.gz')) {
+    const chunks: Buffer[] = []
+    let got = 0
+    const stream = createReadStream(path).pipe(createGunzip())
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        chunks.push(chunk)
+        got += chunk.length
+        if (got >= bytes) break
+      }
+    } finally {
+      stream.destroy()
+    }
+    return Buffer.concat(chunks).subarray(0, bytes)
+  }
   const fh = await open(path, 'r')
   try {
     const buf = Buffer.alloc(bytes)
