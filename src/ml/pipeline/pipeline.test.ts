@@ -143,6 +143,32 @@ describe('pipeline', () => {
     ])
   })
 
+  it('says in its signature which categorical inputs take values never seen at fit time', async () => {
+    const unknownOk = (m: PipelineModel) =>
+      Object.fromEntries(
+        m.signature.inputs.filter((i) => i.type === 'category').map((i) => [i.name, !!i.acceptsUnknown]),
+      )
+    expect(unknownOk(await churnPipeline().fit(train, { target: 'churned', seed: 1 }))).toEqual({
+      plan: true,
+      city: true,
+    })
+    const strict = pipeline([oneHotEncoder({ columns: ['plan', 'city'] })], logisticRegression())
+    expect(
+      unknownOk(await strict.fit(train, { target: 'churned', features: ['age', 'plan', 'city'], seed: 1 })),
+    ).toEqual({
+      plan: false,
+      city: false,
+    })
+    const trees = pipeline(
+      [simpleImputer({ strategy: 'median', columns: ['spend'] })],
+      gradientBoosting({ objective: 'binary', nEstimators: 5 }),
+    )
+    expect(unknownOk(await trees.fit(train, { target: 'churned', threads: 1, seed: 1 }))).toEqual({
+      plan: true,
+      city: true,
+    })
+  })
+
   it('changes step and model params with with(), and rebuilds from its spec', async () => {
     const est = pipeline([['scale', standardScaler()]], ridge({ alpha: 1 }))
     const tuned = est.with({ 'model.alpha': 50, 'scale.withMean': false })

@@ -179,7 +179,12 @@ function requiredInputs(raw: Frame, steps: readonly FittedStep[], model: Model):
         else if (!transform.outputs.some((o) => o.name === c.name)) nullable = true
         if (nullable !== undefined) break
       }
-      return inputSpecOf(c, nullable ?? modelNullable.get(c.name) ?? false)
+      // The first reader of the column decides whether it takes categories never seen at fit time.
+      const reader =
+        steps.map((s) => s.transform.inputs.find((i) => i.name === c.name)).find((i) => i !== undefined) ??
+        model.signature.inputs.find((i) => i.name === c.name)
+      const spec = inputSpecOf(c, nullable ?? modelNullable.get(c.name) ?? false)
+      return reader?.acceptsUnknown && spec.type === 'category' ? { ...spec, acceptsUnknown: true } : spec
     })
 }
 
