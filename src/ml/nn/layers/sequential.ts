@@ -58,12 +58,11 @@ export class Sequential {
     seed = 0,
   ): Sequential {
     const rng = new Rng(seed)
-    const last = configs.length - 1
     const layers = configs.map((c, i): Layer => {
       switch (c.kind) {
         case 'dense':
-          // He initialisation before ReLU-family activations; Glorot-like (gain 1) for the output layer
-          return new Dense(c.inputSize, c.outputSize, rng, i === last ? 1 : 2)
+          // LeCun-normal initialisation (variance 1/fan-in): converged faster than He init in bench/ml2
+          return new Dense(c.inputSize, c.outputSize, rng, 1)
         case 'dropout':
           return new Dropout(c.size, c.rate, rng)
         case 'layer-norm':
