@@ -185,7 +185,6 @@ const CAIRN_YAML = `name: ui-demo
 stages:
   prepare:
     cmd: node -e "require('fs').mkdirSync('data',{recursive:true});require('fs').writeFileSync('data/prepared.csv','x,y\\n1,2\\n2,4\\n3,6\\n')"
-    deps: [params.yaml]
     params: [prepare]
     outs: [data/prepared.csv]
   featurize:
@@ -323,14 +322,13 @@ export async function seedProject(options: { dir?: string } = {}): Promise<Seede
       housingRuns.push({ id: run.id, rmse: c.rmse })
     }
     const byRmse = [...housingRuns].sort((a, b) => a.rmse - b.rmse)
-    const best = byRmse[0]!.id
-    const second = byRmse[1]!.id
 
-    // Registered models: housing v1..v3 (from runs), churn v1..v2.
-    for (const [i, runId] of [housingRuns[1]!.id, second, best].entries()) {
+    // Registered models: housing v1..v3 (from the ridge run, then the two best runs), churn v1..v2.
+    for (const [i, source] of [housingRuns[1]!, byRmse[1]!, byRmse[0]!].entries()) {
+      const runId = source.id
       const store = await cairn.tracking.runArtifacts(runId)
       const bundle = toBundle(await housingModel(20 + i), {
-        metrics: { rmse: byRmse[2 - i]?.rmse ?? 0 },
+        metrics: { rmse: source.rmse },
         lineage: { runId, dataset: 'housing@v2' },
       })
       for (const input of bundle.manifest.signature.inputs) {
@@ -352,11 +350,11 @@ export async function seedProject(options: { dir?: string } = {}): Promise<Seede
       kind: 'gate_promote',
       from: '1',
       to: '2',
-      comment: 'rmse 61950 vs 68200 (margin 500): promote',
+      comment: 'rmse 47880 vs 61950 (margin 500): promote',
       payload: {
         metric: 'rmse',
-        champion: { version: 1, metrics: { rmse: 68_200 } },
-        challenger: { version: 2, metrics: { rmse: 61_950 } },
+        champion: { version: 1, metrics: { rmse: 61_950 } },
+        challenger: { version: 2, metrics: { rmse: 47_880 } },
       },
     })
     await cairn.registry.setAlias('housing', 'champion', 2, { comment: 'retraining gate: rmse improved' })
@@ -593,7 +591,7 @@ function monitorFrame(n: number, seed: number, shifted: boolean): Frame {
             : 'team',
     )
     regions.push(['north', 'south', 'east', 'west'][Math.floor(r() * 4)] as string)
-    const score = -0.04 * ((tenure[i] as number) - 30) - 0.15 * ((visits[i] as number) - 6)
+    const score = -0.12 * ((tenure[i] as number) - 30) - 0.45 * ((visits[i] as number) - 6)
     const p = 1 / (1 + Math.exp(-score))
     predicted.push(p >= 0.5 ? 'churn' : 'stay')
     truth.push(r() < (shifted ? 0.5 : p) ? 'churn' : 'stay')
