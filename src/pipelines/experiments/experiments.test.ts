@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises'
+import { readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest'
 import type { StoreTrackingClient } from '../../tracking/index.js'
 import { diffMetrics, diffParams, readSnapshot } from '../metrics/refs.js'
 import { renderPlotsPage } from '../plots/plots-page.js'
@@ -47,6 +47,7 @@ afterEach(async () => {
 async function setup(): Promise<{ project: TestProject; workspace: PipelineWorkspace; counter: string }> {
   const project = await makeProject(PROJECT)
   const counter = join(project.root, '..', `${project.root.split('/').pop()}-counter.log`)
+  onTestFinished(() => rm(counter, { force: true }))
   await project.write(
     'params.yaml',
     `# training settings\ntrain:\n  depth: 2 # tree depth\n  lr: 0.1\ncounter: ${counter}\n`,

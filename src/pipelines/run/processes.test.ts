@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { readdir, readFile } from 'node:fs/promises'
+import { readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest'
 import { isAlive as alive } from '../executor/local/sandbox.js'
 import { readLockFile } from '../lock/lock-file.js'
 import { makeProject, statuses, type TestProject } from '../testing/fixture.js'
@@ -46,6 +46,7 @@ afterEach(async () => {
 describe('cairn run processes', () => {
   it('SIGKILL of `cairn run` mid-stage leaves no output; the next run stops the orphan and runs the stage again', async () => {
     const mark = join(tmpdir(), `cairn-started-${process.pid}-${Date.now()}`)
+    onTestFinished(() => rm(mark, { force: true }))
     p = await makeProject({
       'cairn.yaml': 'stages:\n  slow:\n    cmd: sh work.sh\n    deps: [work.sh]\n    outs: [out.txt]\n',
       'work.sh': `echo partial > out.txt\nif [ ! -f ${mark} ]; then touch ${mark}; sleep 60; fi\necho done >> out.txt\n`,
@@ -74,6 +75,7 @@ describe('cairn run processes', () => {
 
   it('two `cairn run` on one project wait for each other instead of failing; each stage runs once', async () => {
     const counter = join(tmpdir(), `cairn-count-${process.pid}-${Date.now()}`)
+    onTestFinished(() => rm(counter, { force: true }))
     p = await makeProject({
       'cairn.yaml': `
 stages:

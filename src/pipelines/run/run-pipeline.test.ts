@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs'
-import { readFile, writeFile } from 'node:fs/promises'
+import { readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest'
 import { loadProjectConfig } from '../../core/index.js'
 import { StageCache } from '../cache/stage-cache.js'
 import { loadPipelines } from '../definition/load-pipelines.js'
@@ -211,6 +211,7 @@ stages:
 
   it('a stage whose process is SIGKILLed mid-way leaves no output and runs again next time', async () => {
     const marker = join(tmpdir(), `cairn-killed-${process.pid}-${Date.now()}`)
+    onTestFinished(() => rm(marker, { force: true }))
     p = await makeProject({
       'cairn.yaml': `
 stages:
@@ -235,6 +236,7 @@ stages:
   it('retries a failing stage with backoff', async () => {
     // files a failed attempt writes in the workspace are discarded, so the counter lives outside
     const counter = join(tmpdir(), `cairn-tries-${process.pid}-${Date.now()}`)
+    onTestFinished(() => rm(counter, { force: true }))
     p = await makeProject({
       'cairn.yaml': `
 stages:
