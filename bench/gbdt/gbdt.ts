@@ -11,6 +11,7 @@
  */
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import {
   type CategoryColumn,
@@ -269,6 +270,7 @@ function predictBench(model: GbdtModel, test: Frame, xgb: Scores): void {
 
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true })
+  const loadStart = loadavg()[0] as number
   const warm = performance.now()
   await warmGbdtThreads(THREADS)
   const warmMs = performance.now() - warm
@@ -342,6 +344,8 @@ async function main(): Promise<void> {
       `| Cairn / scikit-learn | **${fmt(cairn.seconds / sk.seconds, 2)}×** | ${fmt(((cairn.auc as number) - (sk.auc as number)) * 100, 2)} pts | | |`,
     )
   }
+  print()
+  print(`1-minute load average: ${fmt(loadStart, 2)} at the start, ${fmt(loadavg()[0], 2)} at the end.`)
   await closeGbdtThreads()
   await closeForestThreads()
   writeFileSync(join(OUT, 'latest.md'), `${lines.join('\n')}\n`)

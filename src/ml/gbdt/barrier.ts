@@ -18,13 +18,7 @@ export class PhaseBarrier {
     private readonly local: CommandRunner,
   ) {}
 
-  readonly times = new Float64Array(16)
   run(cmd: number): void {
-    const t0 = performance.now()
-    this.run2(cmd)
-    this.times[cmd] = (this.times[cmd] as number) + performance.now() - t0
-  }
-  run2(cmd: number): void {
     const ctl = this.ctl
     if (this.helpers > 0) {
       ctl[CTL_CMD] = cmd

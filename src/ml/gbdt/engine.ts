@@ -223,11 +223,11 @@ export class GbdtEngine {
       const r = idx[i] as number
       const x = ((noise[r] as number) ^ mask) >>> 0
       let gq = Math.floor((gh[off + 2 * r] as number) * gInv + (x & 0xffff) / 65536)
-      gq = gq > gl ? gl : gq < -gl ? -gl : gq
+      gq = Math.max(-gl, Math.min(gl, gq))
       let hq = 1
       if (!pack.unitHessian) {
         hq = Math.floor((gh[off + 2 * r + 1] as number) * hInv + (x >>> 16) / 65536)
-        hq = hq > hl ? hl : hq < 0 ? 0 : hq
+        hq = Math.max(0, Math.min(hl, hq))
       }
       q[r] = gq * twoS + hq
     }

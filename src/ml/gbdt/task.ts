@@ -30,11 +30,7 @@ export function runGbdtTask(
     aborted: () => aborted() || Atomics.load(engine.v.ctl, CTL_ABORT) !== 0,
   }
   try {
-    const r = new Booster(engine, barrier, reporter).train()
-    if (process.env.GBDT_TRACE)
-      console.error('phase ms', [...barrier.times].map((x) => x.toFixed(0)).join(' '))
-    ;(globalThis as any).__phases?.(barrier.times)
-    return r
+    return new Booster(engine, barrier, reporter).train()
   } finally {
     barrier.exit(CMD_EXIT)
   }
