@@ -52,8 +52,8 @@ data:
   seed: 7
 train:
   cv_folds: 3
-  gbdt_trials: 8
-  ridge_alphas: [0.1, 1, 10, 100]
+  gbdt_trials: 6
+  ridge_alphas: [0.3, 3, 30]
 register:
   model: ${MODEL}
   alias: champion

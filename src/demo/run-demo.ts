@@ -136,6 +136,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
       onProgress: (e) => {
         if (e.done !== undefined) {
           trialDone = e.done
+          if (e.total !== undefined) trialBar?.setTotal(e.total)
           trialBar?.update(e.done)
         }
       },
@@ -149,7 +150,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
         definitions: { flights: definition },
       })
       trialDone = 0
-      trialBar = s.progress('tuning trials', 13, 'trials')
+      trialBar = s.progress('candidate fits', 10, 'fits')
       try {
         const result: RunResult = await runPipeline({
           project: ws.project,
@@ -299,7 +300,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
     const retrain = config.retrain
     if (!retrain?.heldOut)
       throw new CairnError('CAIRN_CONFIG_INVALID', 'monitors.flights.retrain.heldOut is missing')
-    const background = startBackgroundTraffic(serving.url, MODEL, storm.rows.features, { concurrency: 2 })
+    const background = startBackgroundTraffic(serving.url, MODEL, storm.rows.features, {
+      concurrency: 2,
+      pauseMs: 10,
+    })
     let outcome: RetrainOutcome | null = null
     let swap: DemoFacts['swap'] = null
     try {

@@ -41,6 +41,8 @@ registry, web UI) in this process and a cairn serve process for predictions. No 
       }
       // the story says what happened; JSON log lines (alert notifications included) only for errors
       process.env.CAIRN_LOG_LEVEL ??= 'error'
+      const { getLogger } = await import('../../core/index.js')
+      getLogger().level = process.env.CAIRN_LOG_LEVEL
       const { runDemo } = await import('../../demo/index.js')
       const run = await runDemo({ dir: flags.dir, host: flags.host, port })
       try {
