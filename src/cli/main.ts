@@ -1,28 +1,6 @@
-import { registerData } from './commands/data.js'
-import { registerDemo } from './commands/demo.js'
-import { registerExperiments } from './commands/experiments.js'
-import { registerModels } from './commands/models.js'
-import { registerMonitor } from './commands/monitor.js'
-import { registerPipelines } from './commands/pipelines.js'
-import { registerPredict } from './commands/predict.js'
-import { registerRuns } from './commands/runs.js'
-import { registerServe } from './commands/serve.js'
-import { registerServer } from './commands/server.js'
+import { allCommandLoaders, commandModules, commandNameOf } from './command-modules.js'
 import { reportError } from './output.js'
-import { buildProgram, type CommandRegistrar } from './program.js'
-
-const registrars: CommandRegistrar[] = [
-  registerPipelines,
-  registerServe,
-  registerPredict,
-  registerData,
-  registerServer,
-  registerExperiments,
-  registerRuns,
-  registerModels,
-  registerMonitor,
-  registerDemo,
-]
+import { buildProgram } from './program.js'
 
 /** Run the `cairn` command line with `argv` (default: the process's). */
 export async function main(argv: string[] = process.argv): Promise<void> {
@@ -32,6 +10,11 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     throw err
   })
   try {
+    const name = commandNameOf(argv)
+    const loader = name === undefined ? undefined : commandModules[name]
+    const versionOnly = name === undefined && (argv.includes('-v') || argv.includes('--version'))
+    const loaders = loader ? [loader] : versionOnly ? [] : allCommandLoaders()
+    const registrars = await Promise.all(loaders.map((load) => load()))
     await buildProgram(registrars).parseAsync(argv)
   } catch (err) {
     process.exitCode = reportError(err)
