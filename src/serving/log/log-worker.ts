@@ -1,3 +1,5 @@
+import { readlinkSync } from 'node:fs'
+import { setPriority } from 'node:os'
 import { parentPort } from 'node:worker_threads'
 import type { PredictionLogTable } from '../../store/index.js'
 import { decodeChunk, type LayoutCodec, layoutCodec } from './decode-chunk.js'
@@ -7,6 +9,7 @@ import type { WorkerReply, WorkerRequest } from './worker-protocol.js'
 
 const port = parentPort
 if (!port) throw new Error('log-worker must run in a worker thread')
+lowerPriority(Number(process.env.CAIRN_LOG_WRITER_NICE ?? 5))
 
 const MAX_ROWS_PER_WRITE = 8192
 const codecs = new Map<number, LayoutCodec>()
@@ -100,5 +103,19 @@ async function writeChunks(chunks: LogChunk[]): Promise<void> {
   for (const c of chunks) {
     const written = codecs.has(c.layoutId) ? c.count : 0
     reply({ type: 'done', chunk: c, written }, [c.nums.buffer, c.outs.buffer, c.meta.buffer] as ArrayBuffer[])
+  }
+}
+
+/**
+ * On Linux, give this thread (only) a lower CPU priority, so that when cores are busy the request
+ * path runs first and the writer catches up in the gaps; the bounded queue absorbs the delay.
+ */
+function lowerPriority(nice: number): void {
+  if (!(nice > 0)) return
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop())
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, Math.min(nice, 19))
+  } catch {
+    // not Linux, or not permitted: keep the default priority
   }
 }

@@ -74,23 +74,31 @@ export async function loadServedModel(
     classJson: classes?.map((c) => JSON.stringify(c)),
     classKeys: classes?.map((c) => `${JSON.stringify(c)}:`),
   }
-  warmUp(loaded)
+  await warmUp(loaded)
   const writer = predictionLog?.writer(name, resolved.version, signature)
   return writer ? { ...loaded, log: writer } : loaded
 }
 
 /**
  * Run the model on example rows (single-row and batch paths) so the first real requests meet
- * compiled code; a model that throws here is not put into service.
+ * compiled code; a model that throws here is not put into service. The work is cut into slices
+ * that yield to the event loop, so requests served meanwhile by the current version do not wait.
  */
-export function warmUp(m: LoadedModel, iterations = 2000): void {
+export async function warmUp(m: LoadedModel, iterations = 2000): Promise<void> {
   const row = exampleRow(m.signature)
   if (!m.validator.check(row)) return
   m.normalize?.(row)
+  const yieldNow = () => new Promise<void>((r) => setImmediate(r))
   try {
-    for (let i = 0; i < iterations; i++) m.predictor.predict(row)
+    for (let i = 0; i < iterations; i++) {
+      m.predictor.predict(row)
+      if (i % 200 === 199) await yieldNow()
+    }
     const rows = Array.from({ length: 64 }, () => ({ ...row }))
-    for (let i = 0; i < 20; i++) m.model.predict(rowsToFrame(rows, m.signature))
+    for (let i = 0; i < 20; i++) {
+      m.model.predict(rowsToFrame(rows, m.signature))
+      if (i % 5 === 4) await yieldNow()
+    }
   } catch (err) {
     throw new CairnError(
       'CAIRN_BUNDLE_INVALID',
