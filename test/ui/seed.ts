@@ -224,7 +224,7 @@ async function logHistory(
  * preview kind and a registered model; a tuning sweep (parent + children); an empty experiment;
  * a deleted run; two registered models with aliases, stage history and promotion-gate events; a
  * dataset with two versions, a profile and a validation report that quarantined rows; a pipeline
- * defined in cairn.yaml run twice (the second time from the cache); and a monitor with ten hourly
+ * defined in cairn.yaml run three times (the last from the cache); and a monitor with ten hourly
  * windows, drift from the sixth on and firing alerts.
  */
 export async function seedProject(options: { dir?: string } = {}): Promise<SeededProject> {
@@ -466,28 +466,34 @@ export async function seedProject(options: { dir?: string } = {}): Promise<Seede
     await cairn.close()
   }
 
-  // Pipelines: run twice (second time everything is up to date), then force a run to record cache hits.
+  // Pipelines: three runs; the third restores train and evaluate from the cache.
   const metadata = await openMetadataStore(trackingUri)
   const artifacts = openArtifactStore(artifactsUri)
   try {
     const { loadProjectConfig } = await import('../../src/core/index.js')
     const config = await loadProjectConfig({ cwd: dir })
-    const project = await loadPipelines({ root: config.root, file: config.file })
-    const common = {
-      project,
-      stateDir: join(dir, '.cairn'),
-      artifacts,
-      metadata,
-      trigger: 'run',
-      projectName: 'ui-demo',
-      jobs: 2,
+    // Each run loads the project again, as `cairn run` does, so it sees the params as they are.
+    const run = async () => {
+      const project = await loadPipelines({ root: config.root, file: config.file })
+      const result = await runPipeline({
+        project,
+        stateDir: join(dir, '.cairn'),
+        artifacts,
+        metadata,
+        trigger: 'run',
+        projectName: 'ui-demo',
+        jobs: 2,
+      })
+      if (!result.ok) throw result.error ?? new Error('the seed pipeline failed')
+      return result
     }
-    const first = await runPipeline(common)
-    if (!first.ok) throw first.error ?? new Error('the seed pipeline failed')
+    await run()
+    // train.lr changes: train and evaluate run again.
     await writeFile(join(dir, 'params.yaml'), 'prepare:\n  split: 0.2\ntrain:\n  lr: 0.05\n  epochs: 2\n')
-    await runPipeline(common)
+    await run()
+    // back to the first params: train and evaluate come from the cache.
     await writeFile(join(dir, 'params.yaml'), 'prepare:\n  split: 0.2\ntrain:\n  lr: 0.1\n  epochs: 2\n')
-    await runPipeline(common)
+    await run()
 
     // Monitoring: ten hourly windows of a churn model; drift from hour 6.
     const store = new MonitorStore(metadata)

@@ -31,6 +31,14 @@ export interface LineChartProps {
   testId?: string
 }
 
+const compact = new Intl.NumberFormat(undefined, { notation: 'compact', maximumSignificantDigits: 3 })
+
+/** Axis labels: compact for large values (1.2M), blank for unlabeled log-scale ticks. */
+function axisNumber(v: number | null): string {
+  if (v === null || v === undefined) return ''
+  return Math.abs(v) >= 10_000 ? compact.format(v) : formatNumber(v, 3)
+}
+
 function withAlpha(hex: string, alpha: number): string {
   const h = hex.replace('#', '')
   const n = Number.parseInt(h.length === 3 ? h.replace(/./g, '$&$&') : h, 16)
@@ -151,7 +159,7 @@ export function LineChart(props: LineChartProps) {
           grid: { stroke: grid, width: 1 },
           ticks: { stroke: grid, width: 1 },
           size: 64,
-          values: (_u, vals) => vals.map((v) => formatNumber(v, 3)),
+          values: (_u, vals) => vals.map(axisNumber),
           ...(yLabel ? { label: yLabel } : {}),
         },
       ],

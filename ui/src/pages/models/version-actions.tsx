@@ -131,7 +131,7 @@ export function VersionActionDialog({
             data-testid="alias-input"
           />
           <datalist id="known-aliases">
-            {['production', 'champion', 'staging', 'challenger', ...aliases].map((a) => (
+            {[...new Set(['production', 'champion', 'staging', 'challenger', ...aliases])].map((a) => (
               <option key={a} value={a} />
             ))}
           </datalist>

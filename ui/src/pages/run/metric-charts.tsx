@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react'
+import { useCallback, useEffect, useMemo, useState } from 'react'
 import { api, asApiError } from '../../api/client.js'
 import type { MetricSeries } from '../../api/types.js'
 import { useApi } from '../../api/use-api.js'
@@ -142,17 +142,21 @@ function MetricChart({
     })
     return () => controller.abort()
   }, [range, runKey, metric, settings.points, settings.x])
-  const lines: LineSeries[] = series.map((s) => {
-    const i = runs.findIndex((r) => r.runId === s.runId)
-    return {
-      label: runs.length > 1 ? (runs[i]?.label ?? s.runId) : metric,
-      color: colorAt(Math.max(0, i)),
-      xs: s.xs,
-      ys: s.ys,
-      mins: s.mins,
-      maxs: s.maxs,
-    }
-  })
+  const lines: LineSeries[] = useMemo(
+    () =>
+      series.map((s) => {
+        const i = runs.findIndex((r) => r.runId === s.runId)
+        return {
+          label: runs.length > 1 ? (runs[i]?.label ?? s.runId) : metric,
+          color: colorAt(Math.max(0, i)),
+          xs: s.xs,
+          ys: s.ys,
+          mins: s.mins,
+          maxs: s.maxs,
+        }
+      }),
+    [series, runs, metric],
+  )
   const total = series.reduce((n, s) => n + s.total, 0)
   const shown = series.reduce((n, s) => n + s.xs.length, 0)
   const onZoom = useCallback((from: number, to: number) => setRange({ from, to }), [])
@@ -211,10 +215,13 @@ export function MetricCharts({ runs, metrics }: { runs: ChartRun[]; metrics: str
           ),
     [runIds.join(','), metrics.join(','), settings.points, settings.x],
   )
+  const byKey = useMemo(() => {
+    const m = new Map<string, MetricSeries[]>()
+    for (const s of all.data ?? []) m.set(s.key, [...(m.get(s.key) ?? []), s])
+    return m
+  }, [all.data])
   if (all.error) return <ErrorBox error={all.error} />
   if (!all.data) return <Loading what="Loading metric histories" />
-  const byKey = new Map<string, MetricSeries[]>()
-  for (const s of all.data) byKey.set(s.key, [...(byKey.get(s.key) ?? []), s])
   const charted = metrics.filter((k) => (byKey.get(k) ?? []).some((s) => s.total > 1))
   const single = metrics.filter((k) => !charted.includes(k))
   return (
