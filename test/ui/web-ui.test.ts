@@ -314,7 +314,9 @@ describe.skipIf(chromium.skip)('web UI in headless Chromium', () => {
     expect(await error.textContent()).toContain('Nothing was changed')
     await screenshot(page, 'promote-failed')
     await page.keyboard.press('Escape')
-    const api = await (await fetch(`${server.url}/api/v1/models/housing`)).json()
+    const api = (await (await fetch(`${server.url}/api/v1/models/housing`)).json()) as {
+      aliases: Record<string, number>
+    }
     expect(api.aliases).toEqual({ champion: 3, challenger: 3 })
     expect(errors).toEqual([])
     await page.close()
@@ -325,7 +327,9 @@ describe.skipIf(chromium.skip)('web UI in headless Chromium', () => {
     await page.click('[data-testid=archive-v2]')
     await page.click('[data-testid=confirm-action]')
     await page.locator('[data-testid=flash]').waitFor()
-    const v2 = await (await fetch(`${server.url}/api/v1/models/housing/versions/2`)).json()
+    const v2 = (await (await fetch(`${server.url}/api/v1/models/housing/versions/2`)).json()) as {
+      currentStage: string
+    }
     expect(v2.currentStage).toBe('Archived')
     expect(errors).toEqual([])
     await page.close()
@@ -435,10 +439,10 @@ describe.skipIf(chromium.skip)('web UI in headless Chromium', () => {
   it('switches to the dark theme, keeps it, and controls are reachable from the keyboard', async () => {
     const { page, errors } = await open('#/models', '[data-testid=models-table]')
     await page.click('[data-testid=theme-toggle]')
-    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark')
+    expect(await page.evaluate('document.documentElement.dataset.theme')).toBe('dark')
     await page.reload()
     await page.locator('[data-testid=models-table]').waitFor()
-    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark')
+    expect(await page.evaluate('document.documentElement.dataset.theme')).toBe('dark')
     await screenshot(page, 'dark-models')
     await page.goto(`${server.url}/#/monitoring/churn`)
     await page.locator('[data-testid=feature-table] [data-testid=histogram]').first().waitFor()
@@ -451,7 +455,7 @@ describe.skipIf(chromium.skip)('web UI in headless Chromium', () => {
       await page.keyboard.press('Tab')
       focused.push(
         await page.evaluate(
-          () => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? '',
+          "document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? ''",
         ),
       )
     }
