@@ -10,7 +10,7 @@
 import { spawn } from 'node:child_process'
 import { createWriteStream } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { frameFromRows } from '../../src/data/index.js'
@@ -49,6 +49,7 @@ const note = (msg: string) => process.stderr.write(`[serving bench] ${msg}\n`)
 const ok = async (url: string, init?: RequestInit) => (await fetch(url, init)).ok
 const post = { method: 'POST', headers: { 'content-type': 'application/json' }, body: BODY }
 
+const loadAtStart = loadavg()[0] as number
 const work = await mkdtemp(join(tmpdir(), 'cairn-bench-serving-'))
 const procs: ReturnType<typeof startProcess>[] = []
 try {

@@ -77,9 +77,8 @@ export async function createServingApp(o: ServingAppOptions): Promise<FastifyIns
   const metrics = o.metrics
   const ids = o.ids
   const ctx: AnswerContext = { metrics, ids, maxBatchRows: o.maxBatchRows ?? 10_000 }
-  const logger = o.logger ?? getLogger('serving')
   const access = o.accessLog ?? 'all'
-  const accessLog = logger.child({ component: 'access' })
+  const accessLog = o.logger ? o.logger.child({ log: 'access' }) : getLogger('access')
   const scratch: RowAnswer = {
     model: undefined as never,
     variant: 0,
