@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs'
+import { existsSync, lstatSync, realpathSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { z } from 'zod'
@@ -80,18 +80,34 @@ export async function loadProjectConfig(options: LoadProjectOptions = {}): Promi
     file = parsed.data as Record<string, unknown>
   }
   const store = (file.store ?? {}) as z.infer<typeof storeSection>
+  const home = storeRoot(root)
   const trackingUri =
     options.trackingUri ??
     process.env.CAIRN_TRACKING_URI ??
     store.metadata ??
-    `sqlite:///${join(root, STATE_DIR, 'cairn.db')}`
+    `sqlite:///${join(home, STATE_DIR, 'cairn.db')}`
   const artifactsUri =
     options.artifactsUri ??
     process.env.CAIRN_ARTIFACTS_URI ??
     store.artifacts ??
-    pathToFileURL(join(root, STATE_DIR, 'artifacts')).href
+    pathToFileURL(join(home, STATE_DIR, 'artifacts')).href
   const name = typeof file.project === 'string' ? file.project : (root.split('/').pop() ?? 'cairn')
-  return { root, name, trackingUri: absolutizeSqlite(trackingUri, root), artifactsUri, file }
+  return { root, name, trackingUri: absolutizeSqlite(trackingUri, home), artifactsUri, file }
+}
+
+/**
+ * The folder the default stores live in: the project itself, or, when its cairn.yaml is a link
+ * (a pipeline stage's sandbox or an experiment's workspace mirrors the project with links), the
+ * real project, so what a stage records outlives its sandbox.
+ */
+function storeRoot(root: string): string {
+  const file = join(root, PROJECT_FILE)
+  try {
+    if (lstatSync(file).isSymbolicLink()) return dirname(realpathSync(file))
+  } catch {
+    // no cairn.yaml: the root itself
+  }
+  return root
 }
 
 function absolutizeSqlite(uri: string, root: string): string {

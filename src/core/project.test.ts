@@ -1,0 +1,42 @@
+import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { loadProjectConfig } from './project.js'
+
+let dir: string
+beforeEach(async () => {
+  dir = await realpath(await mkdtemp(join(tmpdir(), 'cairn-project-')))
+})
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+describe('loadProjectConfig', () => {
+  it('finds the project above the working folder and puts the stores in its .cairn', async () => {
+    await writeFile(join(dir, 'cairn.yaml'), 'project: demo\n')
+    await mkdir(join(dir, 'src', 'deep'), { recursive: true })
+    const c = await loadProjectConfig({ cwd: join(dir, 'src', 'deep') })
+    expect(c).toMatchObject({
+      root: dir,
+      name: 'demo',
+      trackingUri: `sqlite:///${join(dir, '.cairn', 'cairn.db')}`,
+      artifactsUri: pathToFileURL(join(dir, '.cairn', 'artifacts')).href,
+    })
+  })
+
+  it('keeps the stores of the real project when cairn.yaml is a link (a stage sandbox mirrors the project)', async () => {
+    const project = join(dir, 'project')
+    const sandbox = join(dir, 'sandbox')
+    await mkdir(project)
+    await mkdir(sandbox)
+    await writeFile(join(project, 'cairn.yaml'), 'project: real\n')
+    await symlink(join(project, 'cairn.yaml'), join(sandbox, 'cairn.yaml'))
+    const c = await loadProjectConfig({ cwd: sandbox })
+    expect(c.root).toBe(sandbox)
+    expect(c.name).toBe('real')
+    expect(c.trackingUri).toBe(`sqlite:///${join(project, '.cairn', 'cairn.db')}`)
+    expect(c.artifactsUri).toBe(pathToFileURL(join(project, '.cairn', 'artifacts')).href)
+  })
+})
