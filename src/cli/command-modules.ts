@@ -13,6 +13,7 @@ const runs: Loader = async () => (await import('./commands/runs.js')).registerRu
 const models: Loader = async () => (await import('./commands/models.js')).registerModels
 const monitor: Loader = async () => (await import('./commands/monitor.js')).registerMonitor
 const demo: Loader = async () => (await import('./commands/demo.js')).registerDemo
+const init: Loader = async () => (await import('./commands/init.js')).registerInit
 
 /**
  * Every top-level command and the module that registers it. Starting `cairn run` loads only the
@@ -38,6 +39,7 @@ export const commandModules: Record<string, Loader> = {
   models,
   monitor,
   demo,
+  init,
 }
 
 /** The distinct loaders, in the order their commands appear in `cairn --help`. */
