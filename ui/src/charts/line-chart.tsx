@@ -26,7 +26,7 @@ export interface LineChartProps {
   onZoom?(from: number, to: number): void
   onResetZoom?(): void
   yLabel?: string
-  /** Called after each draw with the time it took (ms). */
+  /** Called once the chart is on screen with the time from its data to the painted frame (ms). */
   onDraw?(ms: number): void
   testId?: string
 }
@@ -70,9 +70,11 @@ export function LineChart(props: LineChartProps) {
   resetRef.current = onResetZoom
   const drawRef = useRef(onDraw)
   drawRef.current = onDraw
-  const drawStart = useRef(0)
+  const prepared = useRef(0)
+  const measured = useRef(-1)
 
   const built = useMemo(() => {
+    prepared.current = performance.now()
     const xsList: (readonly number[])[] = []
     const ysList: (readonly (number | null)[])[] = []
     const specs: uPlot.Series[] = [{ label: x === 'time' ? 'time' : x }]
@@ -174,16 +176,16 @@ export function LineChart(props: LineChartProps) {
             zoom(from, to)
           },
         ],
-        drawClear: [
-          () => {
-            drawStart.current = performance.now()
-          },
-        ],
-        draw: [() => drawRef.current?.(performance.now() - drawStart.current)],
       },
     }
     const u = new uPlot(opts, built.data, host)
     plot.current = u
+    // From the series data (or, on a redraw for a theme or option change, from now) to the painted frame.
+    const t0 = prepared.current !== measured.current ? prepared.current : performance.now()
+    measured.current = prepared.current
+    let frame = requestAnimationFrame(() => {
+      frame = requestAnimationFrame(() => drawRef.current?.(performance.now() - t0))
+    })
     // Band edges and raw lines under smoothing stay out of the legend.
     host.querySelectorAll<HTMLElement>('.u-legend .u-series').forEach((row, i) => {
       const label = (built.specs[i]?.label as string | undefined) ?? ''
@@ -197,6 +199,7 @@ export function LineChart(props: LineChartProps) {
     })
     ro.observe(host)
     return () => {
+      cancelAnimationFrame(frame)
       ro.disconnect()
       u.over.removeEventListener('dblclick', onDbl)
       u.destroy()
