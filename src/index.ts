@@ -25,6 +25,7 @@ export {
   CairnTracking,
   type LogMetricOptions,
   type RegisterModelOptions,
+  type RegisterOnnxOptions,
   type StartRunOptions,
 } from './sdk/index.js'
 export type {

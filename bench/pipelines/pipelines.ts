@@ -256,7 +256,9 @@ async function fanout(): Promise<void> {
     say('')
     say('| run | wall | over the ideal 8 s |')
     say('|---|---|---|')
-    walls.forEach((w, i) => say(`| \`cairn run --jobs 2\`, round ${i + 1} | ${fmt(w)} | ${over(w)} |`))
+    walls.forEach((w, i) => {
+      say(`| \`cairn run --jobs 2\`, round ${i + 1} | ${fmt(w)} | ${over(w)} |`)
+    })
     say(
       `| the same minus the CLI's start-up (\`cairn --version\` ${fmt(startup)}) | ${fmt(median(walls) - startup)} | ${over(median(walls) - startup)} |`,
     )

@@ -200,6 +200,9 @@ try {
   console.log(
     `model: GBDT, 100 rounds, 31 leaves, trained on ${rows.length} rows in ${trainSeconds.toFixed(1)} s`,
   )
+  console.log(
+    `load average (1 min): ${loadAtStart.toFixed(2)} at start, ${(loadavg()[0] as number).toFixed(2)} at the end`,
+  )
   console.log(`cairn answer:   ${cairnDefault.sample}`)
   console.log(`fastapi answer: ${peerSample}\n`)
   console.log(`bare node floor                     ${fmt(floor)}`)

@@ -37,13 +37,13 @@ export function flightsParquetPath(): string {
   } catch (err) {
     throw new CairnError('CAIRN_NOT_FOUND', 'The demo data (npm package vega-datasets) is not installed', {
       cause: err,
-      hint: 'Run `npm ci` in the Cairn checkout (vega-datasets is a dev dependency), then `npm run demo`.',
+      hint: 'Run `npm install` in the Cairn checkout (vega-datasets is a dev dependency), then `npm run demo`.',
     })
   }
   const path = join(root, FLIGHTS_FILE)
   if (!existsSync(path)) {
     throw new CairnError('CAIRN_NOT_FOUND', `vega-datasets has no ${FLIGHTS_FILE}`, {
-      hint: 'Reinstall it with `npm ci` (the demo needs vega-datasets 3.x).',
+      hint: 'Reinstall it with `npm install` (the demo needs vega-datasets 3.x).',
     })
   }
   return path

@@ -19,7 +19,9 @@ import {
   type TransitionStageOptions,
 } from '../registry/index.js'
 import type { ArtifactStore } from '../store/index.js'
-import type { Page, TrackingClient } from '../tracking/index.js'
+import type { Page } from '../tracking/index.js'
+import type { CairnTracking } from './cairn-tracking.js'
+import { type RegisterOnnxOptions, registerOnnx } from './register-onnx.js'
 
 export interface RegisterModelOptions {
   /** Artifact path of the model inside the run (default `model`). */
@@ -38,7 +40,7 @@ export class CairnRegistry implements RegistryClient {
   constructor(
     /** The client underneath (store or HTTP). */
     readonly client: RegistryClient,
-    readonly tracking: TrackingClient,
+    readonly tracking: CairnTracking,
   ) {}
 
   /** Resolve `models:/name/3`, `models:/name@alias`, `models:/name/Production` or `models:/name/latest`. */
@@ -79,6 +81,22 @@ export class CairnRegistry implements RegistryClient {
     const store = await this.tracking.runArtifacts(runId)
     await writeBundleToStore(store, options.artifactPath ?? 'model', bundle)
     return this.registerModel(name, runId, options)
+  }
+
+  /**
+   * Register an `.onnx` file (from PyTorch, skl2onnx, Cairn's own exporter…) as the next version of
+   * `name`. The signature is read from the graph (or checked against `options.import.signature`);
+   * the bundle (family `onnx`) goes into a run created for the import (or `options.runId`), and the
+   * version predicts through onnxruntime-node. A file that is not a usable ONNX model is
+   * CAIRN_ONNX_INVALID and nothing is recorded.
+   *
+   * ```ts
+   * const v = await cairn.registry.registerOnnx('churn', 'exports/churn.onnx', { aliases: ['staging'] })
+   * const { model } = await cairn.registry.loadModel(`models:/churn/${v.version}`)
+   * ```
+   */
+  registerOnnx(name: string, file: string, options: RegisterOnnxOptions = {}): Promise<ModelVersion> {
+    return registerOnnx(this.client, this.tracking, name, file, options)
   }
 
   createRegisteredModel(input: CreateRegisteredModelInput): Promise<RegisteredModel> {

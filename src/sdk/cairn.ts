@@ -80,7 +80,7 @@ export class Cairn {
       cwd: context.project.root,
       ...(flushIntervalMs !== undefined ? { flushIntervalMs } : {}),
     })
-    this.registry = new CairnRegistry(registry, tracking)
+    this.registry = new CairnRegistry(registry, this.tracking)
   }
 
   /** Open Cairn embedded (SQLite/Postgres + files/S3) or remote (`http://…` → a `cairn server`). */

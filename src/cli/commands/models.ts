@@ -1,10 +1,11 @@
 import { type Command, InvalidArgumentError } from 'commander'
 import pc from 'picocolors'
 import { CairnError } from '../../core/index.js'
+import { MANIFEST_FILE, parseManifest } from '../../ml/index.js'
 import type { ModelVersion } from '../../registry/index.js'
 import { formatTime, printJson, printRecord, printRows, type TableColumn } from '../output.js'
 import type { CommandRegistrar } from '../program.js'
-import { collect, withCairn } from './experiments.js'
+import { collect, collectTag, withCairn } from './experiments.js'
 
 function versionArg(v: string): number {
   if (!/^\d+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError('expected a version number (1, 2, …)')
@@ -23,7 +24,7 @@ const versionColumns: TableColumn<ModelVersion>[] = [
   { header: 'source', value: (v) => v.source },
 ]
 
-/** `cairn models list|show|versions|promote|alias|history`. */
+/** `cairn models list|show|versions|register|promote|alias|history`. */
 export const registerModels: CommandRegistrar = (program) => {
   const models = program
     .command('models')
@@ -123,6 +124,58 @@ export const registerModels: CommandRegistrar = (program) => {
           json: flags.json,
           empty: `Model ${name} has no versions yet.`,
         })
+      }),
+    )
+
+  models
+    .command('register <name>')
+    .description('Register a model file as the next version of <name> (an ONNX graph: --onnx)')
+    .requiredOption(
+      '--onnx <file>',
+      'an .onnx file (torch.onnx.export, skl2onnx, Cairn); its signature is read from the graph',
+    )
+    .option('-d, --description <text>', 'description of the version')
+    .option('-t, --tag <key=value>', 'tag the version (repeatable)', collectTag)
+    .option('-a, --alias <alias>', 'point this alias at the new version (repeatable)', collect)
+    .option('-e, --experiment <name>', 'experiment of the run that records the import (default: Default)')
+    .option('--run-id <id>', "store the bundle in this run's artifacts instead of a new run")
+    .option('--feature-names <names>', 'one [N, F] input: the F column names, comma-separated', (v: string) =>
+      v.split(',').map((x) => x.trim()),
+    )
+    .option(
+      '--classes <labels>',
+      'classifiers: class labels in probability order, comma-separated',
+      (v: string) => v.split(',').map((x) => x.trim()),
+    )
+    .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      '\nExample:\n  cairn models register churn --onnx exports/churn.onnx --alias staging\n  cairn serve models:/churn@staging',
+    )
+    .action(async (name: string, flags, cmd: Command) =>
+      withCairn(cmd, async (cairn) => {
+        const mv = await cairn.registry.registerOnnx(name, flags.onnx, {
+          ...(flags.description !== undefined ? { description: flags.description } : {}),
+          ...(flags.tag ? { tags: flags.tag } : {}),
+          ...(flags.alias ? { aliases: flags.alias } : {}),
+          ...(flags.experiment ? { experiment: flags.experiment } : {}),
+          ...(flags.runId ? { runId: flags.runId } : {}),
+          import: {
+            ...(flags.featureNames ? { featureNames: flags.featureNames } : {}),
+            ...(flags.classes ? { classes: flags.classes } : {}),
+          },
+        })
+        if (flags.json) {
+          printJson(mv)
+          return
+        }
+        const files = await cairn.registry.modelVersionArtifacts(name, mv.version)
+        const sig = parseManifest(JSON.parse((await files.get(MANIFEST_FILE)).toString('utf8'))).signature
+        process.stdout.write(
+          `${pc.green('Registered')} ${pc.bold(`${name} v${mv.version}`)} (onnx, ${sig.output.task}) from ${flags.onnx}\n` +
+            `  inputs: ${sig.inputs.map((i) => `${i.name}:${i.type}`).join(', ')}\n` +
+            `  run: ${mv.runId ?? '-'}\n  serve it with: cairn serve models:/${name}/${mv.version}\n`,
+        )
       }),
     )
 

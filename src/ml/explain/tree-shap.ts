@@ -246,7 +246,7 @@ export function ensembleShap(
  */
 export function treeShap(model: GbdtModel | ForestModel, frame: Frame): ShapValues {
   const e = model.ensemble
-  if (!e || !e.cover) {
+  if (!e?.cover) {
     throw new CairnError('CAIRN_INVALID_ARGUMENT', `TreeSHAP explains tree models, not ${model.family}`)
   }
   const features = model.features

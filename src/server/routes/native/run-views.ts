@@ -30,7 +30,7 @@ export interface MetricSeries {
 export interface MetricSeriesRequest {
   runIds: string[]
   keys: string[]
-  /** Points per series at most (default 1000, 10–20,000). */
+  /** Points per series at most (default 1000, 10–100,000). */
   maxPoints?: number
   x?: 'step' | 'time'
   /** Range of x to read (inclusive), for zooming. */
@@ -133,7 +133,7 @@ export const runViewRoutes: RoutePlugin = {
           throw new CairnError('CAIRN_INVALID_ARGUMENT', 'At most 400 series (runs × keys) per request', {
             hint: 'Ask for fewer runs or metrics at a time',
           })
-        const maxPoints = Math.min(20_000, Math.max(10, Math.floor(b.maxPoints ?? 1000)))
+        const maxPoints = Math.min(100_000, Math.max(10, Math.floor(b.maxPoints ?? 1000)))
         const x = b.x === 'time' ? 'time' : 'step'
         const from = finiteOrUndefined(b.from, 'from')
         const to = finiteOrUndefined(b.to, 'to')
