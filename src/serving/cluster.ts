@@ -1,6 +1,6 @@
 import cluster from 'node:cluster'
 import { availableParallelism } from 'node:os'
-import { AggregatorRegistry } from 'prom-client'
+import { AggregatorRegistry, type Registry } from 'prom-client'
 import { getLogger } from '../core/index.js'
 import type { ServeOptions, ServingHandle } from './serve.js'
 
@@ -19,17 +19,25 @@ export function resolveWorkers(value: number | 'auto' | undefined): number {
  * The primary of cluster mode: forks `workers` processes that each run the server on the same port
  * (the primary hands out connections), restarts a worker that dies unexpectedly, answers workers'
  * requests for the cluster-wide /metrics, and on SIGTERM/SIGINT asks every worker to drain and
- * waits for them.
+ * waits for them. Series in `options.registry` (the primary's own, such as monitoring gauges read
+ * from the store once for the whole cluster) are appended to the workers' aggregate.
  */
-export async function runClusterPrimary(workers: number): Promise<void> {
+export async function runClusterPrimary(
+  workers: number,
+  options: { registry?: Registry } = {},
+): Promise<void> {
   const aggregator = new AggregatorRegistry()
+  const own = options.registry
+  const clusterText = async () => {
+    const text = await aggregator.clusterMetrics()
+    return own ? `${text.trimEnd()}\n${await own.metrics()}` : text
+  }
   let stopping = false
   const fork = () => {
     const w = cluster.fork()
     w.on('message', (m: { type?: string; id?: number }) => {
       if (m?.type !== METRICS_REQ) return
-      aggregator
-        .clusterMetrics()
+      clusterText()
         .then((text) => w.send({ type: METRICS_RES, id: m.id, text }))
         .catch((err: Error) => w.send({ type: METRICS_RES, id: m.id, error: err.message }))
     })
@@ -67,6 +75,10 @@ export async function runClusterPrimary(workers: number): Promise<void> {
  * (gathered by the primary), and feedback waiting for other workers' log flushes.
  */
 export function clusterWorkerOptions(flushIntervalMs = 200): NonNullable<ServeOptions['cluster']> {
+  // Answer the primary's metrics requests from the start (with no series until the server is up):
+  // a worker still loading its models would otherwise leave the cluster-wide /metrics to time out.
+  new AggregatorRegistry()
+  AggregatorRegistry.setRegistries([])
   let next = 1
   const waiting = new Map<number, { resolve: (t: string) => void; reject: (e: Error) => void }>()
   process.on('message', (m: { type?: string; id?: number; text?: string; error?: string }) => {

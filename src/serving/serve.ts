@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify'
+import type { Registry } from 'prom-client'
 import { getLogger, type Logger, loadProjectConfig } from '../core/index.js'
+import type { MetadataStore } from '../store/index.js'
 import { createServingApp } from './http/create-app.js'
 import { PredictionLog, type PredictionLogOptions } from './log/prediction-log.js'
 import type { LogSinkOptions } from './log/sinks/log-sink.js'
@@ -44,6 +46,12 @@ export interface ServeOptions {
   /** Extra model sources tried before the built-in ones. */
   sources?: ModelSource[]
   logger?: Logger
+  /**
+   * Add series to the prom-client registry that `/metrics` exposes, given the project's metadata
+   * store (`cairn serve` adds the monitoring gauges this way). Not called when the tracking URI is
+   * a tracking server (http), since serving then has no store of its own.
+   */
+  extendMetrics?: (registry: Registry, metadata: MetadataStore) => void
   /** Cluster workers: the /metrics text of the whole cluster, and the wait for other workers' log flush. */
   cluster?: { metricsText: () => Promise<string>; awaitLogged: () => Promise<void> }
 }
@@ -58,6 +66,8 @@ export interface ServingHandle {
   metrics: ServingMetrics
   predictionLog: PredictionLog | undefined
   ids: PredictionIds
+  /** The project's metadata store, when serving opened one (registry models, prediction log, extendMetrics). */
+  metadata: MetadataStore | undefined
   /** Drain in-flight requests, flush the prediction log, close stores. Safe to call twice. */
   close(): Promise<void>
 }
@@ -86,11 +96,15 @@ export async function startServing(options: ServeOptions): Promise<ServingHandle
       trackingUri: project.trackingUri,
       artifactsUri: project.artifactsUri,
       root: project.root,
-      withStores: options.models.some(usesRegistry) || options.predictionLog !== false,
+      withStores:
+        options.models.some(usesRegistry) ||
+        options.predictionLog !== false ||
+        (options.extendMetrics !== undefined && !/^https?:\/\//.test(project.trackingUri)),
       ...(options.sources ? { extra: options.sources } : {}),
     })
     cleanup.push(() => opened.close())
     const metadata = opened.metadata
+    if (options.extendMetrics && metadata) options.extendMetrics(metrics.registry, metadata)
     let predictionLog: PredictionLog | undefined
     if (options.predictionLog !== false) {
       const pl = options.predictionLog ?? {}
@@ -161,6 +175,7 @@ export async function startServing(options: ServeOptions): Promise<ServingHandle
       metrics,
       predictionLog,
       ids,
+      metadata,
       close: () => {
         closing ??= runCleanup()
         return closing

@@ -2,7 +2,9 @@ import cluster from 'node:cluster'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Command, InvalidArgumentError, Option } from 'commander'
-import { CairnError, findProjectRoot } from '../../core/index.js'
+import { Registry } from 'prom-client'
+import { CairnError, findProjectRoot, loadProjectConfig } from '../../core/index.js'
+import { MonitorStore, registerMonitoringMetrics } from '../../monitoring/index.js'
 import {
   clusterWorkerOptions,
   configToServeOptions,
@@ -14,6 +16,7 @@ import {
   shareWorkerMetrics,
   startServing,
 } from '../../serving/index.js'
+import { type MetadataStore, openMetadataStore } from '../../store/index.js'
 import type { CommandRegistrar } from '../program.js'
 
 interface ServeFlags {
@@ -90,10 +93,18 @@ export const registerServe: CommandRegistrar = (program: Command) => {
       const { options, workers } = await buildServeOptions(uris, flags)
       if (workers > 1 && cluster.isPrimary) {
         process.stderr.write(`cairn serve: ${workers} workers on port ${options.port ?? 8080}\n`)
-        await runClusterPrimary(workers)
+        const monitoring = await primaryMonitoringRegistry(options)
+        try {
+          await runClusterPrimary(workers, monitoring ? { registry: monitoring.registry } : {})
+        } finally {
+          await monitoring?.close()
+        }
         return
       }
+      // Drift and quality gauges of `cairn monitor` on this port's /metrics: in cluster mode the
+      // primary adds them once to the workers' aggregate.
       if (cluster.isWorker) options.cluster = clusterWorkerOptions()
+      else options.extendMetrics = addMonitoringMetrics
       const handle = await startServing(options)
       if (cluster.isWorker) {
         shareWorkerMetrics(handle)
@@ -110,6 +121,26 @@ export const registerServe: CommandRegistrar = (program: Command) => {
       // A cluster worker's IPC channel would keep it alive after the drain.
       if (cluster.isWorker) process.disconnect()
     })
+}
+
+function addMonitoringMetrics(registry: Registry, metadata: MetadataStore): void {
+  registerMonitoringMetrics(registry, { store: new MonitorStore(metadata) })
+}
+
+/** The cluster primary's own registry with the monitoring gauges (none when the store is a tracking server). */
+async function primaryMonitoringRegistry(
+  options: ServeOptions,
+): Promise<{ registry: Registry; close: () => Promise<void> } | undefined> {
+  const project = await loadProjectConfig({
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+    ...(options.trackingUri ? { trackingUri: options.trackingUri } : {}),
+    ...(options.artifactsUri ? { artifactsUri: options.artifactsUri } : {}),
+  })
+  if (/^https?:\/\//.test(project.trackingUri)) return undefined
+  const metadata = await openMetadataStore(project.trackingUri)
+  const registry = new Registry()
+  addMonitoringMetrics(registry, metadata)
+  return { registry, close: () => metadata.close() }
 }
 
 async function buildServeOptions(
