@@ -17,10 +17,9 @@ import {
   readBundleDir,
   ridge,
   rmse,
+  type SearchSpace,
   standardScaler,
-  type TrialEvent,
   toBundle,
-  tune,
   writeBundleDir,
 } from '../ml/index.js'
 import { definePipeline, type PipelineDefinition, type StageContext } from '../pipelines/index.js'
@@ -207,7 +206,7 @@ export function flightsPipeline(deps: FlightsPipelineDeps): PipelineDefinition {
     const candidates: {
       name: string
       estimator: Estimator
-      space?: Parameters<typeof tune>[2]['space']
+      space?: SearchSpace
       trials?: number
     }[] = [
       { name: 'baseline', estimator: baselineRegressor({ strategy: 'mean' }) },
@@ -252,45 +251,25 @@ export function flightsPipeline(deps: FlightsPipelineDeps): PipelineDefinition {
         let cvRmse: number
         let params: Record<string, unknown> = {}
         if (c.space) {
-          const trialRuns = new Map<number, Awaited<ReturnType<typeof cairn.tracking.startRun>>>()
-          const onTrial = async (e: TrialEvent) => {
-            if (e.type === 'started') {
-              const t = await cairn.tracking.startRun({
-                experiment: EXPERIMENT,
-                runName: `${c.name}-trial-${e.trial.number}`,
-                parentRunId: run.id,
-                captureSystemTags: false,
-                tags: { candidate: c.name, trial: String(e.trial.number) },
-              })
-              await t.logParams(
-                Object.fromEntries(Object.entries(e.trial.params).map(([k, v]) => [k, String(v)])),
-              )
-              trialRuns.set(e.trial.number, t)
-            } else if (e.type === 'reported' && e.value !== undefined) {
-              trialRuns.get(e.trial.number)?.logMetric('cv_rmse_running', e.value, { step: e.step ?? 0 })
-            } else if (e.type !== 'reported') {
-              const t = trialRuns.get(e.trial.number)
-              if (e.trial.value !== undefined) t?.logMetric('cv_rmse', e.trial.value)
-              await t?.end(e.type === 'failed' ? 'FAILED' : e.type === 'pruned' ? 'KILLED' : 'FINISHED')
-              done++
-              note(ctx.stage, `${c.name} trial ${e.trial.number + 1}/${c.trials}`, done, total)
-            }
-          }
-          const result = await tune(c.estimator, frame, {
+          const result = await cairn.tune(c.estimator, frame, {
             ...fit,
             space: c.space,
             trials: c.trials ?? 8,
             cv: p.cv_folds,
             metric: 'rmse',
             seed,
-            onTrial,
+            run,
+            tags: { candidate: c.name },
+            captureSystemTags: false,
+            onTrial: (e) => {
+              if (e.type === 'started' || e.type === 'reported') return
+              done++
+              note(ctx.stage, `${c.name} trial ${e.trial.number + 1}/${c.trials}`, done, total)
+            },
           })
           model = result.bestModel as Model
           cvRmse = result.bestValue
           params = result.bestParams
-          await run.logParams(
-            Object.fromEntries(Object.entries(params).map(([k, v]) => [`best.${k}`, String(v)])),
-          )
         } else {
           const cv = await crossValidate(c.estimator, frame, {
             ...fit,
@@ -299,11 +278,11 @@ export function flightsPipeline(deps: FlightsPipelineDeps): PipelineDefinition {
             seed,
           })
           cvRmse = cv.mean.rmse as number
+          run.logMetrics({ cv_rmse: cvRmse })
           model = await c.estimator.fit(frame, { ...fit, seed })
           done++
           note(ctx.stage, `${c.name} cross-validated`, done, total)
         }
-        run.logMetrics({ cv_rmse: cvRmse })
         await writeBundleDir(
           ctx.path(`models/candidates/${c.name}`),
           toBundle(model, {

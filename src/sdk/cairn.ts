@@ -1,4 +1,6 @@
 import { loadProjectConfig, type ProjectConfig, parseStoreUri } from '../core/index.js'
+import type { Frame } from '../data/index.js'
+import type { Estimator } from '../ml/index.js'
 import { HttpRegistryClient, type RegistryClient, StoreRegistryClient } from '../registry/index.js'
 import type { ArtifactStore, MetadataStore } from '../store/index.js'
 import { openArtifactStore, openMetadataStore } from '../store/index.js'
@@ -10,6 +12,7 @@ import {
 } from '../tracking/index.js'
 import { CairnRegistry } from './cairn-registry.js'
 import { CairnTracking } from './cairn-tracking.js'
+import { type TrackedTuneOptions, type TrackedTuneResult, trackedTune } from './tracked-tune.js'
 
 export interface CairnOpenOptions {
   /**
@@ -141,6 +144,22 @@ export class Cairn {
     const closable = value as { close?: () => Promise<void> | void }
     if (typeof closable?.close === 'function') this.#facetClosers.unshift(async () => closable.close?.())
     return value
+  }
+
+  /**
+   * Search hyperparameters and track the search: a parent run with the best params and score, and
+   * a nested child run per trial (params, cross-validation scores, status), as MLflow's Optuna and
+   * scikit-learn integrations record them. Returns the search's result with the run ids.
+   *
+   * ```ts
+   * const result = await cairn.tune(gradientBoosting(), frame, {
+   *   target: 'price', space: { maxDepth: intParam(3, 8) }, trials: 20, experiment: 'housing',
+   * })
+   * result.bestParams; result.runId; result.bestRunId
+   * ```
+   */
+  tune(estimator: Estimator, frame: Frame, options: TrackedTuneOptions): Promise<TrackedTuneResult> {
+    return trackedTune(this.tracking, estimator, frame, options)
   }
 
   /** Run `fn` when Cairn closes, after the tracking and registry clients (stores close this way). */
