@@ -33,6 +33,10 @@ export interface ServerOptions {
   maxArtifactBytes?: number
   /** Serve the OpenAPI document and Swagger UI at /docs (default true). */
   docs?: boolean
+  /** Serve Prometheus metrics (requests, process, monitoring gauges) at /metrics (default true). */
+  metrics?: boolean
+  /** How long a scrape's view of the monitoring results is reused, in ms (default 5,000). */
+  metricsCacheMs?: number
   /** Log each request (default false). */
   logRequests?: boolean
   /** Folder of the built web UI (default: `CAIRN_UI_DIR`, else `dist/ui` in the package). */
@@ -47,7 +51,8 @@ export const DEFAULT_BODY_LIMIT = 16 * 1024 * 1024
 /**
  * Build the Cairn server (not yet listening): the MLflow REST API at `/api/2.0/mlflow/…` (and
  * `/ajax-api/2.0/mlflow/…`), the artifact proxy at `/api/2.0/mlflow-artifacts/artifacts/…`, the
- * native API under `/api/v1/`, `/health`, and OpenAPI with Swagger UI at `/docs`.
+ * native API under `/api/v1/`, `/health`, Prometheus metrics at `/metrics` (requests, process, monitoring
+ * gauges) and OpenAPI with Swagger UI at `/docs`.
  */
 export async function createServer(options: ServerOptions = {}): Promise<FastifyInstance> {
   const project = await loadProjectConfig({

@@ -1,5 +1,6 @@
 import type { RoutePlugin } from '../context.js'
 import { healthRoutes } from './health.js'
+import { metricsRoutes } from './metrics.js'
 import { mlflowArtifactRoutes } from './mlflow/artifacts.js'
 import { mlflowRegistryRoutes } from './mlflow/registry.js'
 import { mlflowTrackingRoutes } from './mlflow/tracking.js'
@@ -19,6 +20,7 @@ import { uiRoutes } from './ui-static.js'
  */
 export const routePlugins: RoutePlugin[] = [
   healthRoutes,
+  metricsRoutes,
   mlflowTrackingRoutes,
   mlflowRegistryRoutes,
   mlflowArtifactRoutes,
