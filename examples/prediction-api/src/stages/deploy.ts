@@ -89,7 +89,7 @@ export async function deploy(ctx: StageContext): Promise<void> {
           }),
           {
             aliases: [p.alias],
-            description: `${best.best} (${model.family}): ${gate.reason}`,
+            description: `${best.best === model.family ? best.best : `${best.best} (${model.family})`}: ${gate.reason}`,
             tags: {
               candidate: best.best,
               [`test_${task.metric}`]: String(value),
@@ -111,7 +111,8 @@ export async function deploy(ctx: StageContext): Promise<void> {
       if (gate.decision !== 'keep' || !sameRun) {
         await registry.recordEvent({
           name: task.name,
-          version: version ?? championVersion,
+          // a blocked candidate has no version: the refusal sits on the model, the champion unchanged
+          version: version ?? (gate.decision === 'keep' ? championVersion : null),
           kind: EVENT[gate.decision],
           from: championVersion === null ? null : String(championVersion),
           to: version !== null ? String(version) : championVersion === null ? null : String(championVersion),
