@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
 import { type RunningService, startPostgres, startRedis, startS3 } from './support/services.js'
 
@@ -9,6 +12,8 @@ declare module 'vitest' {
     s3: { url?: string; error?: string }
     /** `{url}` of a real redis-server, or `{error}`. */
     redis: { url?: string; error?: string }
+    /** A folder for this run only (removed at the end): what `oncePerRun` shares between test files. */
+    scratch: string
   }
 }
 
@@ -30,7 +35,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('postgres', postgres.info)
   project.provide('s3', s3.info)
   project.provide('redis', redis.info)
+  const scratch = await mkdtemp(join(tmpdir(), 'cairn-test-run-'))
+  project.provide('scratch', scratch)
   return async () => {
+    await rm(scratch, { recursive: true, force: true })
     await Promise.all([postgres.stop(), s3.stop(), redis.stop()])
   }
 }

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url'
 import { CairnError } from '../core/index.js'
 import type { DataEngine, DataService } from '../data/index.js'
 import type { MonitorResult, RecordedResult, RetrainOutcome } from '../monitoring/index.js'
-import type { RunEvent, RunResult } from '../pipelines/index.js'
+import type { PipelineDefinition, RunEvent, RunResult } from '../pipelines/index.js'
 import type { Cairn } from '../sdk/index.js'
 import type { RunningServer } from '../server/index.js'
 import { EXPERIMENT, FEATURES, MODEL, MONITOR, prepareDemoProject, TARGET } from './demo-project.js'
@@ -67,15 +67,19 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
     write(`Cairn demo: a flight-delay model from raw data to a monitored, self-healing deployment.\n`)
     write(`Project folder: ${root} (SQLite + local files; nothing else to run)\n`)
 
-    // 1. the tracking server (and web UI) on the demo's embedded store
+    // 1. the tracking server (and web UI) on the demo's embedded store; the flights pipeline is
+    // defined in code (below), so the server gets it too and draws its DAG
+    const codePipelines: Record<string, PipelineDefinition> = {}
     const server = await steps.step(
       'Start the Cairn server (tracking, registry, web UI) on the embedded store',
       async () => {
         const { startServer } = await import('../server/index.js')
         const start = (port: number) =>
           startServer({
+            cwd: root,
             backendStoreUri: trackingUri,
             artifactsDestination: artifactsUri,
+            pipelines: codePipelines,
             host: options.host,
             port,
           })
@@ -141,6 +145,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
         }
       },
     })
+    codePipelines.flights = definition
     const runFlights = async (s: StepHandle, trigger: 'initial' | 'retrain', reason: string) => {
       const { openPipelineWorkspace, runPipeline } = await import('../pipelines/index.js')
       const ws = await openPipelineWorkspace({

@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { cairnVersion, loadProjectConfig } from '../core/index.js'
+import type { PipelineDefinition } from '../pipelines/index.js'
 import { StoreRegistryClient } from '../registry/index.js'
 import type { ArtifactStore, MetadataStore } from '../store/index.js'
 import { openArtifactStore, openMetadataStore } from '../store/index.js'
@@ -43,6 +44,11 @@ export interface ServerOptions {
   uiDir?: string
   /** Route plugins mounted after the built-in ones. */
   plugins?: RoutePlugin[]
+  /**
+   * Pipelines defined in TypeScript, by name, shown and run beside cairn.yaml's (the record is
+   * read on each request, so entries may be added after the server started).
+   */
+  pipelines?: Record<string, PipelineDefinition>
 }
 
 /** The default JSON body limit: far above MLflow's largest legal log-batch (about 1.5 MB). */

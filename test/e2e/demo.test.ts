@@ -1,16 +1,12 @@
-import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { readFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DemoFacts } from '../../src/demo/index.js'
 import { MonitorStore } from '../../src/monitoring/index.js'
 import { Cairn } from '../../src/sdk/index.js'
 import { readPredictionLog } from '../../src/serving/index.js'
-
-const bin = fileURLToPath(new URL('../../bin/cairn.js', import.meta.url))
+import { type DemoOutput, demoOutput } from '../support/demo-output.js'
 
 /**
  * The README's main job: `cairn demo --exit` on a fresh folder, then every claim of its story is
@@ -18,34 +14,22 @@ const bin = fileURLToPath(new URL('../../bin/cairn.js', import.meta.url))
  */
 describe('cairn demo --exit', () => {
   let dir: string
-  let out: { code: number; stdout: string; stderr: string }
+  let out: DemoOutput
   let facts: DemoFacts
   let cairn: Cairn
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'cairn-e2e-demo-'))
-    out = await new Promise((resolve) => {
-      execFile(
-        process.execPath,
-        [bin, 'demo', '--exit', '--dir', join(dir, 'demo'), '--port', '0'],
-        {
-          cwd: dir,
-          env: { ...process.env, CAIRN_FROM_SOURCE: '1', NO_COLOR: '1' },
-          timeout: 240_000,
-          maxBuffer: 16 * 1024 * 1024,
-        },
-        (err, stdout, stderr) =>
-          resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      )
-    })
+    // run once per test run and shared with the web UI test (test/ui/demo-ui.test.ts), which
+    // only reads it; the run's scratch folder is removed at the end
+    out = await demoOutput()
     if (out.code !== 0) throw new Error(`cairn demo failed (${out.code}):\n${out.stdout}\n${out.stderr}`)
+    dir = dirname(out.project)
     facts = JSON.parse(await readFile(join(dir, 'demo', 'demo-facts.json'), 'utf8')) as DemoFacts
     cairn = await Cairn.open({ cwd: join(dir, 'demo') })
   }, 300_000)
 
   afterAll(async () => {
     await cairn?.close()
-    await rm(dir, { recursive: true, force: true })
   })
 
   it('tells the story with links and finishes in time', () => {

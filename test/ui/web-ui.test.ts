@@ -1,21 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { rm } from 'node:fs/promises'
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type RunningServer, startServer } from '../../src/server/index.js'
-import { launchBrowser, repoRoot, screenshot, useChromium, watchErrors } from './browser.js'
+import { launchBrowser, screenshot, useChromium, watchErrors } from './browser.js'
+import { builtUi } from './build-ui.js'
 import { type SeededProject, seedProject } from './seed.js'
-
-/** Build the UI from the sources into `outDir` (the test checks the code as it is, not an old build). */
-async function buildUi(outDir: string): Promise<void> {
-  const { build } = await import('vite')
-  await build({
-    configFile: join(repoRoot, 'ui', 'vite.config.ts'),
-    logLevel: 'warn',
-    build: { outDir, emptyOutDir: true },
-  })
-}
 
 const chromium = useChromium()
 
@@ -27,9 +16,9 @@ describe.skipIf(chromium.skip)('web UI in headless Chromium', () => {
   let context: BrowserContext
 
   beforeAll(async () => {
-    uiDir = await mkdtemp(join(tmpdir(), 'cairn-ui-build-'))
-    const [project] = await Promise.all([seedProject(), buildUi(uiDir)])
+    const [project, built] = await Promise.all([seedProject(), builtUi()])
     seeded = project
+    uiDir = built
     server = await startServer({
       cwd: seeded.dir,
       backendStoreUri: seeded.trackingUri,
@@ -44,7 +33,6 @@ describe.skipIf(chromium.skip)('web UI in headless Chromium', () => {
   afterAll(async () => {
     await browser?.close()
     await server?.close()
-    if (uiDir) await rm(uiDir, { recursive: true, force: true })
     if (seeded) await rm(seeded.dir, { recursive: true, force: true })
   })
 

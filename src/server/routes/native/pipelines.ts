@@ -1,5 +1,6 @@
 import { CairnError, loadProjectConfig, toCairnError } from '../../../core/index.js'
 import type {
+  PipelineDefinition,
   PipelineRunRecord,
   ProjectPipelines,
   RunEvent,
@@ -7,6 +8,7 @@ import type {
   StageSpec,
 } from '../../../pipelines/index.js'
 import type { RoutePlugin, ServerContext } from '../../context.js'
+import { serverResolvers } from './pipeline-resolvers.js'
 import { body, numberQuery, stringQuery } from './request.js'
 
 const tags = ['Pipelines']
@@ -44,12 +46,76 @@ async function loadDefinitions(ctx: ServerContext): Promise<{
     const cwd = typeof ctx.options.cwd === 'string' ? ctx.options.cwd : undefined
     const config = await loadProjectConfig(cwd ? { cwd } : {})
     const { loadPipelines } = await import('../../../pipelines/index.js')
-    const project = await loadPipelines({ root: config.root, file: config.file })
+    const definitions = ctx.options.pipelines as Record<string, PipelineDefinition> | undefined
+    const project = await loadPipelines({
+      root: config.root,
+      file: config.file,
+      ...(definitions && Object.keys(definitions).length > 0 ? { definitions } : {}),
+    })
     return { root: config.root, project }
   } catch (err) {
     const e = toCairnError(err)
     return { root: null, error: { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) } }
   }
+}
+
+/**
+ * The graph of a pipeline the server cannot load (defined in code elsewhere) as cairn.lock last
+ * recorded it: each stage's deps, outs and command kind; a stage depends on the stages whose
+ * outputs it reads. Stages come in run order (upstream first).
+ */
+async function lockedGraph(
+  root: string,
+  pipeline: string,
+): Promise<
+  Map<
+    string,
+    {
+      command: string
+      deps: string[]
+      outs: { path: string; role: string; cache: boolean }[]
+      upstream: string[]
+    }
+  >
+> {
+  const { readLockFile } = await import('../../../pipelines/index.js')
+  const stages = (await readLockFile(root).catch(() => undefined))?.get(pipeline)
+  const out = new Map<
+    string,
+    {
+      command: string
+      deps: string[]
+      outs: { path: string; role: string; cache: boolean }[]
+      upstream: string[]
+    }
+  >()
+  if (!stages) return out
+  const covers = (a: string, b: string) => a === b || b.startsWith(`${a}/`) || a.startsWith(`${b}/`)
+  const entries = [...stages.entries()]
+  const nodes = entries.map(([name, lock]) => {
+    const deps = lock.deps.map((d) => ('path' in d ? d.path : d.uri))
+    const upstream = entries
+      .filter(([other, o]) => other !== name && o.outs.some((x) => deps.some((d) => covers(x.path, d))))
+      .map(([other]) => other)
+    return {
+      name,
+      command: lock.cmd ?? (lock.run === 'function' ? 'function (defined in TypeScript)' : (lock.run ?? '')),
+      deps,
+      outs: lock.outs.map((o) => ({ path: o.path, role: 'out', cache: true })),
+      upstream,
+    }
+  })
+  // run order: a stage after everything it reads from
+  const placed = new Set<string>()
+  while (placed.size < nodes.length) {
+    const ready = nodes.filter((n) => !placed.has(n.name) && n.upstream.every((u) => placed.has(u)))
+    for (const n of ready.length > 0 ? ready : nodes.filter((x) => !placed.has(x.name))) {
+      placed.add(n.name)
+      const { name, ...rest } = n
+      out.set(name, rest)
+    }
+  }
+  return out
 }
 
 function stageRunJson(s: StageRunRecord) {
@@ -116,11 +182,26 @@ export const nativePipelineRoutes: RoutePlugin = {
           const last = await lastStageRuns(name)
           const lastRun = (await recentRuns(1, name))[0] ?? null
           if (!spec) {
+            const locked = defs.root ? await lockedGraph(defs.root, name) : new Map()
+            const byStage = new Map(last.map((l) => [l.stage, l]))
+            const order = [
+              ...locked.keys(),
+              ...last
+                .map((l) => l.stage)
+                .filter((n) => !locked.has(n))
+                .reverse(),
+            ]
             pipelines.push({
               name,
               defined: false,
               source: null,
-              stages: last.map((l) => ({ id: l.stage, name: l.stage, upstream: [], last: l })),
+              stages: order.map((stage) => ({
+                id: stage,
+                name: stage,
+                upstream: [],
+                ...locked.get(stage),
+                last: byStage.get(stage) ?? null,
+              })),
               lastRun,
             })
             continue
@@ -262,6 +343,7 @@ export const nativePipelineRoutes: RoutePlugin = {
         }
         const started = new Promise<void>((resolve) => {
           const project = defs.project as ProjectPipelines
+          const externals = serverResolvers(ctx, project.root)
           void p
             .runPipeline({
               project,
@@ -271,6 +353,7 @@ export const nativePipelineRoutes: RoutePlugin = {
               force: b.force === true,
               artifacts: ctx.artifacts,
               metadata: ctx.metadata,
+              resolvers: externals.resolvers,
               trigger: 'api',
               projectName: project.root.split(/[\\/]/).pop() ?? 'cairn',
               signal: controller.signal,
@@ -297,7 +380,8 @@ export const nativePipelineRoutes: RoutePlugin = {
                 state.error = { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) }
               },
             )
-            .finally(() => {
+            .finally(async () => {
+              await externals.close()
               state.endedAt = Date.now()
               running.delete(name)
               resolve()

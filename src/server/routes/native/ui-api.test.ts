@@ -1,9 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type SeededProject, seedProject } from '../../../../test/ui/seed.js'
+import { definePipeline } from '../../../pipelines/index.js'
 import { createServer } from '../../create-server.js'
 import type { MetricSeries } from './run-views.js'
 
@@ -264,6 +265,72 @@ describe('native API for the web UI', () => {
       const unknown = await app.inject({ method: 'POST', url: '/api/v1/pipelines/nightly/run', payload: {} })
       expect(unknown.statusCode).toBe(404)
       expect(unknown.json().error.code).toBe('CAIRN_PIPELINE_NOT_FOUND')
+    })
+
+    it('runs a pipeline defined in code, resolving data: deps through its stores; without it, draws it from cairn.lock', async () => {
+      const write = async (path: string, text: string) => {
+        await mkdir(dirname(path), { recursive: true })
+        await writeFile(path, text)
+      }
+      const scoring = definePipeline({
+        stages: {
+          snapshot: {
+            run: async (c) => {
+              const v = c.external['data:housing@latest']
+              await write(c.path('scores/input.json'), JSON.stringify({ version: v?.version }))
+            },
+            deps: ['data:housing@latest'],
+            outs: ['scores/input.json'],
+          },
+          summarize: {
+            run: async (c) =>
+              write(c.path('scores/summary.json'), await readFile(c.path('scores/input.json'), 'utf8')),
+            deps: ['scores/input.json'],
+            outs: ['scores/summary.json'],
+          },
+        },
+      })
+      const withCode = await createServer({
+        cwd: seeded.dir,
+        metadata: app.cairn.metadata,
+        artifacts: app.cairn.artifacts,
+        uiDir: emptyUi,
+        docs: false,
+        pipelines: { scoring },
+      })
+      try {
+        const defined = (await withCode.inject({ method: 'GET', url: '/api/v1/pipelines' })).json()
+        const p = defined.pipelines.find((x: { name: string }) => x.name === 'scoring')
+        expect(p.defined).toBe(true)
+        expect(p.stages.find((x: { name: string }) => x.name === 'summarize').upstream).toHaveLength(1)
+        const start = await withCode.inject({
+          method: 'POST',
+          url: '/api/v1/pipelines/scoring/run',
+          payload: {},
+        })
+        expect(start.statusCode).toBe(202)
+        let live = start.json()
+        for (let i = 0; i < 200 && !live.endedAt; i++) {
+          await new Promise((r) => setTimeout(r, 100))
+          live = (await withCode.inject({ method: 'GET', url: `/api/v1/pipelines/live/${live.id}` })).json()
+        }
+        expect(live.error).toBeNull()
+        expect(live.ok).toBe(true)
+      } finally {
+        await withCode.close()
+      }
+      const latest = (await get('/api/v1/datasets/housing/versions/latest')).body
+      const written = JSON.parse(await readFile(join(seeded.dir, 'scores', 'summary.json'), 'utf8'))
+      expect(written.version).toBe(latest.version)
+
+      // the project's own server does not know the pipeline: cairn.lock gives its graph
+      const { body } = await get('/api/v1/pipelines')
+      const recorded = body.pipelines.find((x: { name: string }) => x.name === 'scoring')
+      expect(recorded.defined).toBe(false)
+      expect(recorded.stages.map((x: { id: string }) => x.id)).toEqual(['snapshot', 'summarize'])
+      expect(recorded.stages[0].deps).toEqual(['data:housing@latest'])
+      expect(recorded.stages[1].upstream).toEqual(['snapshot'])
+      expect(recorded.stages[1].last.status).toBe('succeeded')
     })
   })
 

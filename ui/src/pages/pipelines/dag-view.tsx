@@ -3,7 +3,7 @@ import { type KeyboardEvent, useMemo } from 'react'
 import type { PipelineStage } from '../../api/types.js'
 import { formatDuration } from '../../components/format.js'
 
-const NODE_W = 190
+const NODE_W = 168
 const NODE_H = 62
 
 const STATUS_COLOR: Record<string, string> = {
@@ -41,21 +41,33 @@ export function DagView({
 }) {
   const g = useMemo(() => {
     const graph = new Graph()
-    graph.setGraph({ rankdir: 'LR', nodesep: 26, ranksep: 70, marginx: 20, marginy: 20 })
+    graph.setGraph({ rankdir: 'LR', nodesep: 26, ranksep: 50, marginx: 20, marginy: 20 })
     graph.setDefaultEdgeLabel(() => ({}))
     for (const s of stages) graph.setNode(s.id, { width: NODE_W, height: NODE_H })
     for (const s of stages) for (const u of s.upstream) if (graph.hasNode(u)) graph.setEdge(u, s.id)
     layout(graph)
-    const info = graph.graph()
-    return {
-      width: (info.width ?? 400) + 10,
-      height: (info.height ?? 200) + 10,
-      nodes: stages.map((s) => ({ s, n: graph.node(s.id) })),
-      edges: graph.edges().map((e) => ({
-        id: `${e.v}->${e.w}`,
-        points: (graph.edge(e).points ?? []) as { x: number; y: number }[],
-      })),
+    const nodes = stages.map((s) => ({ s, n: graph.node(s.id) }))
+    const edges = graph.edges().map((e) => ({
+      id: `${e.v}->${e.w}`,
+      points: (graph.edge(e).points ?? []) as { x: number; y: number }[],
+    }))
+    // edges that skip ranks may bend outside the nodes' box: the drawing covers both
+    let minX = 0
+    let minY = 0
+    let maxX = 0
+    let maxY = 0
+    for (const { n } of nodes) {
+      maxX = Math.max(maxX, n.x + NODE_W / 2 + 20)
+      maxY = Math.max(maxY, n.y + NODE_H / 2 + 20)
     }
+    for (const e of edges)
+      for (const p of e.points) {
+        minX = Math.min(minX, p.x - 10)
+        minY = Math.min(minY, p.y - 10)
+        maxX = Math.max(maxX, p.x + 10)
+        maxY = Math.max(maxY, p.y + 10)
+      }
+    return { minX, minY, width: maxX - minX, height: maxY - minY, nodes, edges }
   }, [stages])
   const onKey = (e: KeyboardEvent<SVGGElement>, id: string) => {
     if (e.key === 'Enter' || e.key === ' ') {
@@ -65,7 +77,12 @@ export function DagView({
   }
   return (
     <div className="dag-wrap">
-      <svg width={g.width} height={g.height} data-testid="dag">
+      <svg
+        width={g.width}
+        height={g.height}
+        viewBox={`${g.minX} ${g.minY} ${g.width} ${g.height}`}
+        data-testid="dag"
+      >
         <title>Stage graph</title>
         <defs>
           <marker
