@@ -76,6 +76,7 @@ export {
   createDataService,
   type DataService,
   type DataServiceOptions,
+  defaultDataCacheDir,
   type IngestDatasetOptions,
   type IngestDatasetResult,
   type SplitResult,

@@ -1,5 +1,6 @@
-import { loadProjectConfig, type ProjectConfig, parseStoreUri } from '../core/index.js'
-import type { Frame } from '../data/index.js'
+import { join } from 'node:path'
+import { CairnError, loadProjectConfig, type ProjectConfig, parseStoreUri, STATE_DIR } from '../core/index.js'
+import type { DataService, Frame } from '../data/index.js'
 import type { Estimator } from '../ml/index.js'
 import { HttpRegistryClient, type RegistryClient, StoreRegistryClient } from '../registry/index.js'
 import type { ArtifactStore, MetadataStore } from '../store/index.js'
@@ -12,7 +13,7 @@ import {
 } from '../tracking/index.js'
 import { CairnRegistry } from './cairn-registry.js'
 import { CairnTracking } from './cairn-tracking.js'
-import { type TrackedTuneOptions, type TrackedTuneResult, trackedTune } from './tracked-tune.js'
+import type { TrackedTuneOptions, TrackedTuneResult } from './tracked-tune.js'
 
 export interface CairnOpenOptions {
   /**
@@ -134,6 +135,40 @@ export class Cairn {
   }
 
   /**
+   * The data layer (embedded only): ingest sources, validate, profile, version, split and read
+   * datasets in the project's stores. Downloads are cached in the project's `.cairn/cache/data`, as
+   * `cairn data` does (`CAIRN_DATA_CACHE` overrides). Created on first use, closed with Cairn.
+   */
+  get data(): Promise<DataService> {
+    return this.facet('data', (context) => {
+      const { metadata, artifacts } = context
+      const service =
+        metadata && artifacts
+          ? import('../data/index.js').then((d) =>
+              d.createDataService({
+                metadata,
+                artifacts,
+                base: context.project.root,
+                cacheDir:
+                  process.env.CAIRN_DATA_CACHE || join(context.project.root, STATE_DIR, 'cache', 'data'),
+              }),
+            )
+          : Promise.reject(
+              new CairnError(
+                'CAIRN_NOT_IMPLEMENTED',
+                'cairn.data works on the stores directly, not through a server',
+                {
+                  details: { trackingUri: context.trackingUri },
+                  hint: 'Open Cairn with the metadata store itself (sqlite:///… or postgresql://…) to use datasets',
+                },
+              ),
+            )
+      service.catch(() => {})
+      return { service, close: async () => (await service.catch(() => undefined))?.close() }
+    }).service
+  }
+
+  /**
    * A lazily created part of the SDK (`cairn.data`, `cairn.pipelines`, …): `create` runs once with
    * the context; a `close()` on the result is called when Cairn closes.
    */
@@ -158,7 +193,8 @@ export class Cairn {
    * result.bestParams; result.runId; result.bestRunId
    * ```
    */
-  tune(estimator: Estimator, frame: Frame, options: TrackedTuneOptions): Promise<TrackedTuneResult> {
+  async tune(estimator: Estimator, frame: Frame, options: TrackedTuneOptions): Promise<TrackedTuneResult> {
+    const { trackedTune } = await import('./tracked-tune.js')
     return trackedTune(this.tracking, estimator, frame, options)
   }
 

@@ -1,5 +1,7 @@
+import { lstatSync, realpathSync } from 'node:fs'
 import { homedir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import { findProjectRoot, PROJECT_FILE, STATE_DIR } from '../../core/index.js'
 import type { ArtifactStore, MetadataStore } from '../../store/index.js'
 import { DataEngine, type DataEngineOptions } from '../engine/duckdb-engine.js'
 import { quoteIdent } from '../engine/sql.js'
@@ -32,7 +34,11 @@ import { type DatasetDiff, diffDatasets } from './dataset-diff.js'
 export interface DataServiceOptions {
   metadata: MetadataStore
   artifacts: ArtifactStore
-  /** Downloads (URLs, S3) and local copies of stored objects (default `~/.cache/cairn/data`). */
+  /**
+   * Downloads (URLs, S3) and local copies of stored objects. Default: `CAIRN_DATA_CACHE`, else the
+   * project's `.cairn/cache/data` (the project `base` or the working folder is in), else
+   * `~/.cache/cairn/data` outside a project.
+   */
   cacheDir?: string
   /** An engine to share, or settings for the service's own. */
   engine?: DataEngine | DataEngineOptions
@@ -81,6 +87,8 @@ export interface SplitResult {
 export interface DataService {
   readonly engine: DataEngine
   readonly datasets: DatasetStore
+  /** Where downloads and local copies of stored objects are cached. */
+  readonly cacheDir: string
   /** Read a source into a table (not stored). */
   ingest(source: SourceSpec, options?: Omit<IngestOptions, 'cacheDir' | 's3' | 'base'>): Promise<DataTable>
   /** Ingest, validate (quarantining or failing as the policy says) and write a version. */
@@ -125,13 +133,32 @@ export interface DataService {
   close(): Promise<void>
 }
 
+/**
+ * Where the data service caches downloads unless told: `CAIRN_DATA_CACHE`, else
+ * `<project>/.cairn/cache/data` for the project `start` (default: the working folder) is in — the
+ * real project when its cairn.yaml is a link, as in a pipeline stage's sandbox — else
+ * `~/.cache/cairn/data`.
+ */
+export function defaultDataCacheDir(start?: string): string {
+  if (process.env.CAIRN_DATA_CACHE) return process.env.CAIRN_DATA_CACHE
+  const root = findProjectRoot(start)
+  if (root === undefined) return join(homedir(), '.cache', 'cairn', 'data')
+  let home = root
+  try {
+    const file = join(root, PROJECT_FILE)
+    if (lstatSync(file).isSymbolicLink()) home = dirname(realpathSync(file))
+  } catch {
+    // no cairn.yaml: the root itself
+  }
+  return join(home, STATE_DIR, 'cache', 'data')
+}
+
 /** Create the data service over a metadata store and an artifact store. */
 export async function createDataService(options: DataServiceOptions): Promise<DataService> {
   const ownEngine = !(options.engine instanceof DataEngine)
   const engine =
     options.engine instanceof DataEngine ? options.engine : await DataEngine.create(options.engine ?? {})
-  const cacheDir =
-    options.cacheDir ?? process.env.CAIRN_DATA_CACHE ?? join(homedir(), '.cache', 'cairn', 'data')
+  const cacheDir = options.cacheDir ?? defaultDataCacheDir(options.base)
   const repository = new DatasetRepository(options.metadata)
   const datasets = new DatasetStore({ engine, repository, artifacts: options.artifacts, cacheDir })
   const ingestDefaults = {
@@ -156,6 +183,7 @@ export async function createDataService(options: DataServiceOptions): Promise<Da
   const service: DataService = {
     engine,
     datasets,
+    cacheDir,
 
     ingest(source, opts = {}) {
       return ingestSource(engine, source, { ...opts, ...ingestDefaults })
