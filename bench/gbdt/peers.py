@@ -5,7 +5,8 @@ meta.json into a folder and runs:
 
     OMP_NUM_THREADS=2 /usr/bin/python3 bench/gbdt/peers.py <folder> <job> [<job> ...]
 
-Jobs: xgboost, sklearn-hgb, xgboost-predict, sklearn-rf. Prints one JSON object per job.
+Jobs: xgboost, sklearn-hgb, xgboost-predict, sklearn-rf, sklearn-logreg. Prints one JSON object per
+job.
 """
 import json
 import os
@@ -16,6 +17,16 @@ import numpy as np
 import pandas as pd
 
 THREADS = int(os.environ.get("OMP_NUM_THREADS", "2"))
+
+
+def timed_fit(model, X, y, repeats):
+    """Fit `repeats` times (a fresh fit each time) and return the fastest wall time in seconds."""
+    best = float("inf")
+    for _ in range(max(1, repeats)):
+        t = time.perf_counter()
+        model.fit(X, y)
+        best = min(best, time.perf_counter() - t)
+    return best
 
 
 def load(folder, part):
@@ -68,9 +79,7 @@ def run(folder, job):
         model = cls(tree_method="hist", n_estimators=p["trees"], max_depth=p["depth"], learning_rate=p["eta"],
                     max_bin=p["bins"], n_jobs=THREADS, enable_categorical=bool(cats), max_cat_to_onehot=4,
                     random_state=0)
-        t = time.perf_counter()
-        model.fit(Xtr, ytr)
-        fit = time.perf_counter() - t
+        fit = timed_fit(model, Xtr, ytr, p.get("repeats", 1))
         pred = model.predict_proba(Xte)[:, 1] if task == "binary" else model.predict(Xte)
         out = {"job": job, "seconds": fit, **metrics(task, yte, pred)}
         if job == "xgboost-predict":
@@ -108,9 +117,7 @@ def run(folder, job):
         for c in cats:
             Atr.loc[Atr[c] < 0, c] = np.nan
             Ate.loc[Ate[c] < 0, c] = np.nan
-        t = time.perf_counter()
-        model.fit(Atr, ytr)
-        fit = time.perf_counter() - t
+        fit = timed_fit(model, Atr, ytr, p.get("repeats", 1))
         pred = model.predict_proba(Ate)[:, 1] if task == "binary" else model.predict(Ate)
         return {"job": job, "seconds": fit, **metrics(task, yte, pred)}
     if job == "sklearn-rf":
@@ -119,11 +126,29 @@ def run(folder, job):
         cls = RandomForestClassifier if task == "binary" else RandomForestRegressor
         model = cls(n_estimators=p["forestTrees"], n_jobs=THREADS, random_state=0)
         Atr, Ate = ordinal(Xtr).fillna(-1), ordinal(Xte).fillna(-1)
-        t = time.perf_counter()
-        model.fit(Atr, ytr)
-        fit = time.perf_counter() - t
+        fit = timed_fit(model, Atr, ytr, p.get("repeats", 1))
         pred = model.predict_proba(Ate)[:, 1] if task == "binary" else model.predict(Ate)
         return {"job": job, "seconds": fit, **metrics(task, yte, pred)}
+    if job == "sklearn-logreg":
+        from sklearn.compose import ColumnTransformer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import Pipeline
+        from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+        nums = [c for c in Xtr.columns if c not in cats]
+        # Categories as strings with missing values as their own level, as Cairn's one-hot encoder does.
+        Str, Ste = Xtr.copy(), Xte.copy()
+        for c in cats:
+            Str[c] = Str[c].astype(object).fillna("(missing)")
+            Ste[c] = Ste[c].astype(object).fillna("(missing)")
+        model = Pipeline([
+            ("prep", ColumnTransformer([("num", StandardScaler(), nums),
+                                        ("cat", OneHotEncoder(handle_unknown="ignore"), cats)])),
+            ("model", LogisticRegression(C=1.0, max_iter=p["logregMaxIter"])),
+        ])
+        fit = timed_fit(model, Str, ytr, p.get("repeats", 1))
+        pred = model.predict_proba(Ste)[:, 1]
+        return {"job": job, "seconds": fit, "iterations": int(model[-1].n_iter_[0]), **metrics(task, yte, pred)}
     raise SystemExit(f"unknown job {job}")
 
 
