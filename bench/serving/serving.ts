@@ -5,7 +5,7 @@
  *    scikit-learn (../shared/peers/fastapi-sklearn) vs a bare Node http server answering a constant;
  *  - batch: scoring 1,000,000 rows from CSV, `cairn predict` vs pandas + scikit-learn in chunks.
  *
- *   flock /tmp/cairn-bench.lock npx tsx bench/serving/serving.ts [--seconds 10] [--rows 1000000]
+ *   flock /tmp/cairn-bench.lock npx tsx bench/serving/serving.ts [--seconds 10] [--rounds 3] [--rows 1000000]
  */
 import { spawn } from 'node:child_process'
 import { createWriteStream } from 'node:fs'
@@ -42,6 +42,7 @@ const arg = (name: string, fallback: number) => {
 }
 const SECONDS = arg('seconds', 10)
 const BATCH_ROWS = arg('rows', 1_000_000)
+const ROUNDS = arg('rounds', 3)
 const CONNECTIONS = 16
 const BODY =
   '{"longitude":-122.23,"latitude":37.88,"housing_median_age":41,"total_rooms":880,"total_bedrooms":129,"population":322,"households":126,"median_income":8.3252}'
@@ -112,13 +113,26 @@ try {
     return runWrk(url, BODY, { connections: CONNECTIONS, seconds: SECONDS, dir: work })
   }
 
-  /** Start `cairn serve` (stderr to a log file), benchmark it, stop it, and check its prediction log. */
-  const benchCairn = async (label: string, extra: string[]) => {
+  /** Start `cairn serve` with its prediction log in a SQLite file of its own (stderr to a log file). */
+  const startCairn = async (label: string, extra: string[]) => {
     const port = await freePort()
     const log = join(work, `cairn-${label}.log`)
+    const logUri = `sqlite:///${join(work, `prediction-log-${label}.db`)}`
     const cairn = startProcess(
       process.execPath,
-      [...cli, 'serve', 'models:/housing@production', '--port', String(port), ...stores, ...extra],
+      [
+        ...cli,
+        'serve',
+        'models:/housing@production',
+        '--port',
+        String(port),
+        '--log-sink',
+        'store',
+        '--log-uri',
+        logUri,
+        ...stores,
+        ...extra,
+      ],
       { cwd: repo, logFile: log },
     )
     procs.push(cairn)
@@ -132,27 +146,41 @@ try {
       ?.prediction
     if (served !== expected)
       throw new Error(`cairn answered ${served}; the model in this process says ${expected}`)
-    const from = Date.now()
-    const result = await bench(url)
-    const metricsText = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()
-    const metric = (name: string) =>
-      metricsText
-        .split('\n')
-        .filter((l) => l.startsWith(name))
-        .reduce((a, l) => a + Number(l.split(' ').pop()), 0)
-    const answered = metric('cairn_requests_total{')
-    const dropped = metric('cairn_prediction_log_dropped_total')
-    await stop(cairn)
-    const logged = await countPredictionLog(metadata, { model: 'housing', from: from - 60_000 })
-    await metadata.db.deleteFrom('prediction_log').execute()
-    return { result, sample, answered, dropped, logged }
+    /** Stop the server (it flushes its log on SIGTERM) and compare its log with what it answered. */
+    const finish = async () => {
+      const metricsText = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()
+      const metric = (name: string) =>
+        metricsText
+          .split('\n')
+          .filter((l) => l.startsWith(name))
+          .reduce((a, l) => a + Number(l.split(' ').pop()), 0)
+      const answered = metric('cairn_requests_total{')
+      const dropped = metric('cairn_prediction_log_dropped_total')
+      if (!metricsText.includes('cairn_prediction_log_dropped_total'))
+        throw new Error('cairn serve exposes no cairn_prediction_log_dropped_total')
+      await stop(cairn)
+      const logStore = await openMetadataStore(logUri)
+      const logged = await countPredictionLog(logStore, { model: 'housing' })
+      await logStore.close()
+      return { answered, dropped, logged }
+    }
+    return { url, sample, finish }
   }
 
-  // 3. Online: the floor, Cairn (defaults, then without access-log lines), the FastAPI peer.
-  const floor = await bench(`http://127.0.0.1:${barePort}/predict`)
-  const cairnDefault = await benchCairn('default', [])
-  const cairnQuiet = await benchCairn('quiet', ['--access-log', 'errors'])
+  // 3. Online, in rounds so that each ratio compares runs made a few seconds apart (the machine is
+  //    shared): the floor, Cairn with defaults, Cairn without access-log lines; then the FastAPI peer.
+  const cairnDefault = await startCairn('default', [])
+  const cairnQuiet = await startCairn('quiet', ['--access-log', 'errors'])
+  const rounds: { floor: WrkResult; c: WrkResult; q: WrkResult; load: number }[] = []
+  for (let r = 0; r < ROUNDS; r++) {
+    const floor = await bench(`http://127.0.0.1:${barePort}/predict`)
+    const c = await bench(cairnDefault.url)
+    const q = await bench(cairnQuiet.url)
+    rounds.push({ floor, c, q, load: loadavg()[0] as number })
+  }
   const peer = await bench(`http://127.0.0.1:${fastapiPort}/predict`)
+  const logDefault = await cairnDefault.finish()
+  const logQuiet = await cairnQuiet.finish()
   await stop(fastapi)
   await stop(bare)
 
@@ -192,40 +220,68 @@ try {
   // 5. Report.
   const fmt = (r: WrkResult) =>
     `${r.rps.toFixed(0).padStart(8)} req/s   p50 ${r.p50ms.toFixed(2).padStart(6)} ms   p99 ${r.p99ms.toFixed(2).padStart(6)} ms   errors ${r.non2xx + r.socketErrors}`
-  const c = cairnDefault.result
-  const q = cairnQuiet.result
+  const median = (xs: number[]) => {
+    const v = [...xs].sort((a, b) => a - b)
+    const m = Math.floor(v.length / 2)
+    return v.length % 2 ? (v[m] as number) : ((v[m - 1] as number) + (v[m] as number)) / 2
+  }
+  const med = (pick: (x: (typeof rounds)[number]) => WrkResult): WrkResult => {
+    const rs = rounds.map(pick)
+    return {
+      requests: rs.reduce((a, r) => a + r.requests, 0),
+      rps: median(rs.map((r) => r.rps)),
+      p50ms: median(rs.map((r) => r.p50ms)),
+      p99ms: median(rs.map((r) => r.p99ms)),
+      non2xx: rs.reduce((a, r) => a + r.non2xx, 0),
+      socketErrors: rs.reduce((a, r) => a + r.socketErrors, 0),
+    }
+  }
   console.log(
-    `\nServing benchmark — single-row POST, wrk -t1 -c${CONNECTIONS} -d${SECONDS}s after a 2 s warm-up (2 cores shared by wrk and the server)`,
+    `\nServing benchmark — single-row POST, wrk -t1 -c${CONNECTIONS} -d${SECONDS}s after a 2 s warm-up, ${ROUNDS} rounds of floor / cairn / cairn quiet (2 cores shared by wrk, the servers and anything else running)`,
   )
   console.log(
     `model: GBDT, 100 rounds, 31 leaves, trained on ${rows.length} rows in ${trainSeconds.toFixed(1)} s`,
   )
   console.log(
-    `load average (1 min): ${loadAtStart.toFixed(2)} at start, ${(loadavg()[0] as number).toFixed(2)} at the end`,
+    `load average (1 min): ${loadAtStart.toFixed(2)} at start, after each round ${rounds.map((r) => r.load.toFixed(2)).join(', ')}, ${(loadavg()[0] as number).toFixed(2)} at the end`,
   )
   console.log(`cairn answer:   ${cairnDefault.sample}`)
   console.log(`fastapi answer: ${peerSample}\n`)
+  rounds.forEach((r, i) => {
+    console.log(`round ${i + 1}: bare node floor                  ${fmt(r.floor)}`)
+    console.log(
+      `round ${i + 1}: cairn serve (defaults)           ${fmt(r.c)}   ${(r.c.rps / r.floor.rps).toFixed(2)}x floor`,
+    )
+    console.log(
+      `round ${i + 1}: cairn serve --access-log errors  ${fmt(r.q)}   ${(r.q.rps / r.floor.rps).toFixed(2)}x floor`,
+    )
+  })
+  const floor = med((r) => r.floor)
+  const c = med((r) => r.c)
+  const q = med((r) => r.q)
+  console.log(`\nmedians of ${ROUNDS} rounds`)
   console.log(`bare node floor                     ${fmt(floor)}`)
   console.log(`cairn serve (defaults)              ${fmt(c)}`)
   console.log(`cairn serve --access-log errors     ${fmt(q)}`)
-  console.log(`fastapi+sklearn (uvicorn, no logs)  ${fmt(peer)}\n`)
-  for (const [label, r] of [
-    ['defaults', c],
-    ['--access-log errors', q],
+  console.log(`fastapi+sklearn (uvicorn, no logs)  ${fmt(peer)}   (one run)\n`)
+  for (const [label, r, pick] of [
+    ['defaults', c, (x: (typeof rounds)[number]) => x.c],
+    ['--access-log errors', q, (x: (typeof rounds)[number]) => x.q],
   ] as const) {
+    const ratio = median(rounds.map((x) => pick(x).rps / x.floor.rps))
     console.log(
-      `cairn (${label}) / bare floor: ${(r.rps / floor.rps).toFixed(2)}x requests/s (goal >= 0.5x), p99 ${r.p99ms.toFixed(2)} ms (goal < 5 ms)`,
+      `cairn (${label}) / bare floor: ${ratio.toFixed(2)}x requests/s (median of per-round ratios; goal >= 0.5x), p99 ${r.p99ms.toFixed(2)} ms (goal < 5 ms; the floor's own p99 ${floor.p99ms.toFixed(2)} ms)`,
     )
   }
   console.log(
     `cairn (defaults) / fastapi: ${(c.rps / peer.rps).toFixed(1)}x requests/s, p50 ${(peer.p50ms / c.p50ms).toFixed(1)}x lower, p99 ${(peer.p99ms / c.p99ms).toFixed(1)}x lower`,
   )
   for (const [label, x] of [
-    ['defaults', cairnDefault],
-    ['--access-log errors', cairnQuiet],
+    ['defaults', logDefault],
+    ['--access-log errors', logQuiet],
   ] as const) {
     console.log(
-      `prediction log (${label}): ${x.logged} rows for ${x.answered} answered requests, ${x.dropped} dropped`,
+      `prediction log (${label}): ${x.logged} rows for ${x.answered} answered requests, ${x.dropped} dropped${x.logged === x.answered && x.dropped === 0 ? '' : '  <-- MISMATCH'}`,
     )
   }
   const cb = cairnBatch as { rows: number; seconds: number; rowsPerSecond: number }

@@ -65,6 +65,35 @@ describe('the cairn serve command', () => {
     }
   })
 
+  it('writes one JSON access line per request in batches, all of them out by the time it exits', async () => {
+    const p = runCairn(serveArgs(), { env: { CAIRN_LOG_LEVEL: 'info' } })
+    try {
+      const url = await servedUrl(p)
+      const predict = `${url}/v1/models/housing/predict`
+      for (let i = 0; i < 30; i++) expect((await post(predict, housingRow)).status).toBe(200)
+      expect((await post(predict, { ...housingRow, median_income: 'high' })).status).toBe(422)
+      p.child.kill('SIGTERM')
+      expect(await p.exited).toBe(0)
+      const lines = p
+        .stderr()
+        .split('\n')
+        .filter((l) => l.includes('"log":"access"'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+      const predictions = lines.filter((l) => l.url === '/v1/models/housing/predict')
+      expect(predictions.filter((l) => l.status === 200)).toHaveLength(30)
+      expect(predictions.filter((l) => l.status === 422)).toHaveLength(1)
+      expect(predictions[0]).toMatchObject({
+        component: 'serving',
+        method: 'POST',
+        model: 'housing',
+        rows: 1,
+      })
+      expect(typeof predictions[0]?.ms).toBe('number')
+    } finally {
+      p.child.kill('SIGKILL')
+    }
+  })
+
   it('runs one worker per requested core behind one port, with cluster-wide metrics', async () => {
     const p = runCairn([...serveArgs(), '--workers', '2'])
     try {

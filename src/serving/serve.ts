@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Registry } from 'prom-client'
 import { getLogger, type Logger, loadProjectConfig } from '../core/index.js'
 import type { MetadataStore } from '../store/index.js'
+import { bufferedAccessLogger } from './http/access-logger.js'
 import { createServingApp } from './http/create-app.js'
 import { PredictionLog, type PredictionLogOptions } from './log/prediction-log.js'
 import type { LogSinkOptions } from './log/sinks/log-sink.js'
@@ -121,6 +122,9 @@ export async function startServing(options: ServeOptions): Promise<ServingHandle
     })
     cleanup.push(() => models.close())
     let draining = false
+    // Access lines in batches unless the caller brought its own logger; written out after the drain.
+    const access = options.logger || options.accessLog === 'off' ? undefined : bufferedAccessLogger()
+    if (access) cleanup.push(() => access.flush())
     const app = await createServingApp({
       models,
       metrics,
@@ -133,6 +137,7 @@ export async function startServing(options: ServeOptions): Promise<ServingHandle
       requestTimeoutMs: (options.requestTimeoutSeconds ?? 30) * 1000,
       accessLog: options.accessLog ?? 'all',
       logger,
+      ...(access ? { accessLogger: access.logger } : {}),
       docs: options.docs ?? true,
       draining: () => draining,
       ...(options.cluster ? { metricsText: options.cluster.metricsText } : {}),
@@ -162,7 +167,6 @@ export async function startServing(options: ServeOptions): Promise<ServingHandle
       {
         url,
         models: models.list().map((d) => ({ name: d.name, version: d.champion.version })),
-        pid: process.pid,
       },
       'serving',
     )

@@ -48,6 +48,8 @@ export interface ServingAppOptions {
   /** Access log lines: every request, only failures, or none (default `all`). */
   accessLog?: 'all' | 'errors' | 'off'
   logger?: Logger
+  /** Where access lines go (default: a child of `logger` with `log: "access"`). */
+  accessLogger?: Logger
   /** Serve OpenAPI and Swagger UI at /docs (default true). */
   docs?: boolean
   /** The /metrics text (cluster mode passes the primary's aggregate); default: this process's registry. */
@@ -78,7 +80,7 @@ export async function createServingApp(o: ServingAppOptions): Promise<FastifyIns
   const ids = o.ids
   const ctx: AnswerContext = { metrics, ids, maxBatchRows: o.maxBatchRows ?? 10_000 }
   const access = o.accessLog ?? 'all'
-  const accessLog = o.logger ? o.logger.child({ log: 'access' }) : getLogger('access')
+  const accessLog = o.accessLogger ?? (o.logger ? o.logger.child({ log: 'access' }) : getLogger('access'))
   const scratch: RowAnswer = {
     model: undefined as never,
     variant: 0,
