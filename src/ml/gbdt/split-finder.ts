@@ -140,8 +140,10 @@ export class SplitFinder {
   }
 
   /**
-   * Numeric feature `f` straight from a packed histogram (see histogram.ts): prefix sums stay
-   * exact integers and are decoded only where a split is scored; empty bins are skipped.
+   * Numeric feature `f` straight from a packed histogram (see histogram.ts). Each bin is decoded
+   * once into integer (g_q, h_q) prefix sums, exact in doubles, and gains are compared in those
+   * quantised units: score(g·gs, h·hs; λ, α) = (gs²/hs) · score(g, h; λ/hs, α/gs), so the scale
+   * factor is applied once to the winner. Empty bins are skipped.
    */
   numericPacked(
     hist: Float64Array,
@@ -154,60 +156,134 @@ export class SplitFinder {
     cand: Float64Array,
     co: number,
   ): void {
+    const inv = 1 / twoS
     const pm = hist[o] as number
-    let P = pm
-    for (let j = 1; j < nb; j++) P += hist[o + j] as number
-    const gq = Math.floor(P / twoS)
-    const G = gq * gScale
-    const H = (P - gq * twoS) * hScale
-    const l2 = this.l2
-    const mcw = this.mcw
-    const sp = this.score(G, H, l2)
-    let best = cand[co + C_GAIN] as number
+    // Four running sums (exact integers, so the order does not matter) to break the add chain.
+    let p0 = pm
+    let p1 = 0
+    let p2 = 0
+    let p3 = 0
+    let j = 1
+    for (; j + 3 < nb; j += 4) {
+      p0 += hist[o + j] as number
+      p1 += hist[o + j + 1] as number
+      p2 += hist[o + j + 2] as number
+      p3 += hist[o + j + 3] as number
+    }
+    for (; j < nb; j++) p0 += hist[o + j] as number
+    const P = p0 + p1 + (p2 + p3)
+    const G = Math.floor(P * inv)
+    const H = P - G * twoS
+    const gm = Math.floor(pm * inv)
+    const hm = pm - gm * twoS
+    const factor = (gScale * gScale) / hScale
+    const l2 = this.l2 / hScale
+    const l1 = this.l1 / gScale
+    const mcw = this.mcw / hScale
+    const sp = scoreL1(G, H, l2, l1)
+    const best0 = (cand[co + C_GAIN] as number) / factor
+    let best = best0
     let bestBin = -1
     let bestDl = 0
-    let bestP = 0
-    let PL = 0
+    let bGL = 0
+    let bHL = 0
+    let GL = 0
+    let HL = 0
     const last = nb - 1
     const hasMissing = pm !== 0
-    for (let t = 1; t <= last; t++) {
-      const v = hist[o + t] as number
-      // An empty bin moves no rows: the split after it equals the one before it.
-      if (v === 0 && t < last) continue
-      PL += v
-      for (let side = 0; side < 2; side++) {
-        if (side === 1 && (!hasMissing || t === last)) break
-        const L = side === 0 ? PL : PL + pm
-        const gl = Math.floor(L / twoS)
-        const HL = (L - gl * twoS) * hScale
-        const R = P - L
-        const gr = Math.floor(R / twoS)
-        const HR = (R - gr * twoS) * hScale
-        if (HL < mcw || HR < mcw) continue
-        const gain = this.score(gl * gScale, HL, l2) + this.score(gr * gScale, HR, l2) - sp
-        if (gain > best) {
-          best = gain
-          bestBin = t
-          bestDl = side
-          bestP = L
+    if (l1 === 0) {
+      // Without L1, gain > best ⇔ GL²·b + GR²·a > (best + sp)·a·b with a, b the child hessians + λ.
+      let thr = best + sp
+      for (let t = 1; t <= last; t++) {
+        const v = hist[o + t] as number
+        // An empty bin moves no rows: the split after it equals the one before it.
+        if (v === 0 && t < last) continue
+        const gv = Math.floor(v * inv)
+        GL += gv
+        HL += v - gv * twoS
+        const HR = H - HL
+        if (HL >= mcw && HR >= mcw) {
+          const a = HL + l2
+          const b = HR + l2
+          const GR = G - GL
+          const num = GL * GL * b + GR * GR * a
+          if (num > thr * a * b) {
+            thr = num / (a * b)
+            bestBin = t
+            bestDl = 0
+            bGL = GL
+            bHL = HL
+          }
+        }
+        if (hasMissing && t < last) {
+          const GL2 = GL + gm
+          const HL2 = HL + hm
+          const HR2 = H - HL2
+          if (HL2 >= mcw && HR2 >= mcw) {
+            const a = HL2 + l2
+            const b = HR2 + l2
+            const GR = G - GL2
+            const num = GL2 * GL2 * b + GR * GR * a
+            if (num > thr * a * b) {
+              thr = num / (a * b)
+              bestBin = t
+              bestDl = 1
+              bGL = GL2
+              bHL = HL2
+            }
+          }
+        }
+      }
+      best = thr - sp
+    } else {
+      for (let t = 1; t <= last; t++) {
+        const v = hist[o + t] as number
+        // An empty bin moves no rows: the split after it equals the one before it.
+        if (v === 0 && t < last) continue
+        const gv = Math.floor(v * inv)
+        GL += gv
+        HL += v - gv * twoS
+        const HR = H - HL
+        if (HL >= mcw && HR >= mcw) {
+          const gain = scoreL1(GL, HL, l2, l1) + scoreL1(G - GL, HR, l2, l1) - sp
+          if (gain > best) {
+            best = gain
+            bestBin = t
+            bestDl = 0
+            bGL = GL
+            bHL = HL
+          }
+        }
+        if (hasMissing && t < last) {
+          const GL2 = GL + gm
+          const HL2 = HL + hm
+          const HR2 = H - HL2
+          if (HL2 >= mcw && HR2 >= mcw) {
+            const gain = scoreL1(GL2, HL2, l2, l1) + scoreL1(G - GL2, HR2, l2, l1) - sp
+            if (gain > best) {
+              best = gain
+              bestBin = t
+              bestDl = 1
+              bGL = GL2
+              bHL = HL2
+            }
+          }
         }
       }
     }
     if (bestBin < 0) return
-    const gl = Math.floor(bestP / twoS)
-    const HL = (bestP - gl * twoS) * hScale
-    const gr = Math.floor((P - bestP) / twoS)
-    const HR = (P - bestP - gr * twoS) * hScale
+    const HLr = bHL * hScale
+    const HRr = (H - bHL) * hScale
     // Without missing values here, unseen missing values follow the heavier child.
-    if (!hasMissing) bestDl = HL >= HR ? 1 : 0
-    cand[co + C_GAIN] = best
+    if (!hasMissing) bestDl = HLr >= HRr ? 1 : 0
+    cand[co + C_GAIN] = best * factor
     cand[co + C_FEATURE] = f
     cand[co + C_BIN] = bestBin
     cand[co + C_DEFAULT_LEFT] = bestDl
-    cand[co + C_GL] = gl * gScale
-    cand[co + C_HL] = HL
-    cand[co + C_GR] = gr * gScale
-    cand[co + C_HR] = HR
+    cand[co + C_GL] = bGL * gScale
+    cand[co + C_HL] = HLr
+    cand[co + C_GR] = (G - bGL) * gScale
+    cand[co + C_HR] = HRr
     cand[co + C_CATEGORICAL] = 0
   }
 
@@ -339,4 +415,10 @@ export class SplitFinder {
     cand[co + C_HR] = H - HL
     cand[co + C_CATEGORICAL] = 1
   }
+}
+
+/** T(g)² / (h + λ) with T the L1 soft threshold at α. */
+function scoreL1(g: number, h: number, l2: number, l1: number): number {
+  const t = l1 > 0 ? (g > l1 ? g - l1 : g < -l1 ? g + l1 : 0) : g
+  return (t * t) / (h + l2)
 }
