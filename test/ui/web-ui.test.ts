@@ -55,6 +55,9 @@ describe.skipIf(chromium.skip)('web UI in headless Chromium', () => {
     expect(js.status).toBe(200)
     expect(js.headers.get('cache-control')).toContain('immutable')
     expect((await fetch(`${server.url}/assets/..%2f..%2fpackage.json`)).status).toBe(404)
+    const { page } = await open('#/', '[data-testid=stat-runs]')
+    await screenshot(page, 'app-served')
+    await page.close()
   })
 
   it('the overview counts what the stores hold', async () => {
@@ -319,6 +322,7 @@ describe.skipIf(chromium.skip)('web UI in headless Chromium', () => {
       currentStage: string
     }
     expect(v2.currentStage).toBe('Archived')
+    await screenshot(page, 'archived')
     expect(errors).toEqual([])
     await page.close()
   })

@@ -1,18 +1,20 @@
-/** Shapes of the native API's answers, as the UI reads them. */
+/**
+ * Shapes of the native API's answers, as the UI reads them. Where the server's source already
+ * defines the JSON shape, the UI uses that type: type-only imports, erased by the build (nothing
+ * of the server enters the bundle); those files import nothing, so the UI's type check stays
+ * free of Node's types.
+ */
+import type { AlertState } from '../../../src/monitoring/alerts/alert-state.js'
+import type { DriftReport } from '../../../src/monitoring/drift/types.js'
+
+export type { ColumnDriftResult as ColumnDrift } from '../../../src/monitoring/drift/types.js'
+export type { ModelEvent, ModelVersion, RegisteredModel } from '../../../src/registry/types.js'
+export type { Experiment } from '../../../src/tracking/types.js'
+export type { AlertState, DriftReport }
 
 export interface Page<T> {
   items: T[]
   nextPageToken?: string | null
-}
-
-export interface Experiment {
-  experimentId: string
-  name: string
-  artifactLocation: string
-  lifecycleStage: string
-  creationTime: number
-  lastUpdateTime: number
-  tags: Record<string, string>
 }
 
 export interface ExperimentStats {
@@ -142,47 +144,6 @@ export interface BundleManifest {
   metrics?: Record<string, number>
   lineage?: Record<string, unknown>
   [key: string]: unknown
-}
-
-export interface ModelVersion {
-  name: string
-  version: number
-  creationTime: number
-  lastUpdatedTime: number
-  description: string | null
-  userId: string | null
-  currentStage: string
-  source: string
-  storageLocation: string
-  runId: string | null
-  runLink: string | null
-  status: string
-  statusMessage: string | null
-  tags: Record<string, string>
-  aliases: string[]
-}
-
-export interface RegisteredModel {
-  name: string
-  description: string | null
-  creationTime: number
-  lastUpdatedTime: number
-  tags: Record<string, string>
-  aliases: Record<string, number>
-  latestVersions: ModelVersion[]
-}
-
-export interface ModelEvent {
-  eventId: string
-  name: string
-  version: number | null
-  kind: string
-  from: string | null
-  to: string | null
-  userId: string | null
-  timestamp: number
-  comment: string | null
-  payload: Record<string, unknown> | null
 }
 
 export interface Overview {
@@ -409,17 +370,6 @@ export interface LiveRun {
   summary: { stage: string; status: string }[]
 }
 
-export interface AlertState {
-  monitor: string
-  rule: string
-  state: 'inactive' | 'pending' | 'firing'
-  streak: number
-  activeSince: number | null
-  lastWindowEnd: number | null
-  lastValue: number | null
-  lastChangeTime: number
-}
-
 export interface AlertEvent {
   eventId: string
   monitor: string
@@ -461,38 +411,6 @@ export interface MonitorRecord {
 export interface MonitorListItem extends MonitorRecord {
   lastRun: MonitorRunSummary | null
   alerts: AlertState[]
-}
-
-export interface ColumnDrift {
-  column: string
-  kind: 'num' | 'cat' | 'text' | null
-  status: string
-  test: string | null
-  testLabel: string | null
-  scoreKind: 'p_value' | 'distance' | 'auc' | null
-  score: number | null
-  statistic: number | null
-  threshold: number | null
-  drifted: boolean | null
-  notes: string[]
-  message?: string
-  referenceCount: number
-  currentCount: number
-  referenceMissing: number
-  currentMissing: number
-  distribution?: { edges?: number[]; labels?: string[]; reference: number[]; current: number[] }
-}
-
-export interface DriftReport {
-  columns: ColumnDrift[]
-  evaluated: number
-  drifted: number
-  driftShare: number | null
-  driftShareThreshold: number
-  datasetDrift: boolean | null
-  problems: { column: string; status: string; message: string }[]
-  referenceRows: number
-  currentRows: number
 }
 
 export interface QualityCheck {
