@@ -33,7 +33,8 @@ async function exportedNames(): Promise<Set<string>> {
   const names = new Set<string>(MONITORING_METRIC_NAMES)
   for (const m of await serving.registry.getMetricsAsJSON()) {
     names.add(m.name)
-    if (String(m.type) === 'histogram') for (const s of ['_bucket', '_sum', '_count']) names.add(`${m.name}${s}`)
+    if (String(m.type) === 'histogram')
+      for (const s of ['_bucket', '_sum', '_count']) names.add(`${m.name}${s}`)
   }
   return names
 }
