@@ -106,7 +106,7 @@ describe('examples/prediction-api', () => {
     if (!existsSync(join(repo, 'dist', 'index.js')))
       throw new Error('dist/ is missing: run `npm run build` (npm install does it) before these tests')
     dir = await mkdtemp(join(tmpdir(), 'cairn-e2e-prediction-api-'))
-    const skip = new Set(['node_modules', '.cairn', 'data', 'models', 'metrics'])
+    const skip = new Set(['node_modules', '.cairn', 'data', 'models', 'metrics', 'reports', 'cairn.lock'])
     await cp(example, dir, {
       recursive: true,
       filter: (src) => !skip.has(relative(example, src).split('/')[0] ?? ''),
