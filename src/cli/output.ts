@@ -1,4 +1,8 @@
-import Table from 'cli-table3'
+import { createRequire } from 'node:module'
+import type CliTable from 'cli-table3'
+
+const loadTable = (): typeof CliTable => createRequire(import.meta.url)('cli-table3') as typeof CliTable
+
 import pc from 'picocolors'
 import { CairnError, formatError } from '../core/index.js'
 
@@ -23,6 +27,7 @@ export function printRows<T>(
     process.stdout.write(`${pc.dim(options.empty ?? 'Nothing to show.')}\n`)
     return
   }
+  const Table = loadTable()
   const table = new Table({
     head: columns.map((c) => pc.bold(c.header)),
     colAligns: columns.map((c) => c.align ?? 'left'),
@@ -38,6 +43,7 @@ export function printRecord(record: Record<string, unknown>, options: { json?: b
     printJson(record)
     return
   }
+  const Table = loadTable()
   const table = new Table({ style: { head: [], border: [] } })
   for (const [k, v] of Object.entries(record)) table.push({ [pc.bold(k)]: formatCell(v) })
   process.stdout.write(`${table.toString()}\n`)

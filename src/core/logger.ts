@@ -1,4 +1,8 @@
-import { type Logger, type LoggerOptions, pino } from 'pino'
+import { createRequire } from 'node:module'
+import type { Logger, LoggerOptions, pino as Pino } from 'pino'
+
+// Loaded on first use: commands that never log do not pay for pino at start-up.
+const loadPino = (): typeof Pino => (createRequire(import.meta.url)('pino') as { pino: typeof Pino }).pino
 
 export type { Logger } from 'pino'
 
@@ -12,6 +16,7 @@ export function getLogger(name?: string): Logger {
 
 /** A new pino logger writing JSON lines to stderr (fd 2) unless told otherwise. */
 export function createLogger(options: LoggerOptions = {}): Logger {
+  const pino = loadPino()
   return pino(
     {
       level: process.env.CAIRN_LOG_LEVEL ?? (process.env.VITEST ? 'silent' : 'info'),

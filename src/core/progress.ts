@@ -1,4 +1,9 @@
-import cliProgress from 'cli-progress'
+import { createRequire } from 'node:module'
+import type CliProgress from 'cli-progress'
+
+const loadCliProgress = (): typeof CliProgress =>
+  createRequire(import.meta.url)('cli-progress') as typeof CliProgress
+
 import { getLogger } from './logger.js'
 
 /** A handle on a piece of long work that reports its progress. */
@@ -38,6 +43,7 @@ export function startProgress(options: ProgressOptions): Progress {
     return { tick: () => {}, update: () => {}, setTotal: () => {}, stop: () => {} }
   }
   if (mode === 'bar') {
+    const cliProgress = loadCliProgress()
     const bar = new cliProgress.SingleBar(
       {
         format: `${options.label} {bar} {percentage}% | {value}/{total} ${unit} | {rate} ${unit}/s | ETA {eta_formatted}`,

@@ -39,4 +39,25 @@ describe('loadProjectConfig', () => {
     expect(c.trackingUri).toBe(`sqlite:///${join(project, '.cairn', 'cairn.db')}`)
     expect(c.artifactsUri).toBe(pathToFileURL(join(project, '.cairn', 'artifacts')).href)
   })
+
+  it('reads store URIs from cairn.yaml and rejects a malformed store section with CAIRN_CONFIG_INVALID', async () => {
+    await writeFile(join(dir, 'cairn.yaml'), 'store:\n  metadata: postgresql://db/cairn\n  artifacts: s3://bucket/p\n')
+    const c = await loadProjectConfig({ cwd: dir })
+    expect(c.trackingUri).toBe('postgresql://db/cairn')
+    expect(c.artifactsUri).toBe('s3://bucket/p')
+    for (const [text, message] of [
+      ['store:\n  metadta: x\n', 'store.metadta: unknown key'],
+      ['store:\n  metadata: 3\n', 'store.metadata: expected a string'],
+      ['project: [a]\n', 'project: expected a string'],
+      ['- a\n', '(root): expected a mapping'],
+    ] as const) {
+      await writeFile(join(dir, 'cairn.yaml'), text)
+      await expect(loadProjectConfig({ cwd: dir })).rejects.toMatchObject({
+        code: 'CAIRN_CONFIG_INVALID',
+        message: expect.stringContaining(message),
+      })
+    }
+    await writeFile(join(dir, 'cairn.yaml'), '')
+    expect((await loadProjectConfig({ cwd: dir })).file).toEqual({})
+  })
 })

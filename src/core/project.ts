@@ -1,7 +1,6 @@
 import { existsSync, lstatSync, realpathSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { z } from 'zod'
 import { CairnError } from './errors.js'
 import { readYamlFile } from './yaml-file.js'
 
@@ -10,19 +9,33 @@ export const PROJECT_FILE = 'cairn.yaml'
 /** The folder holding the embedded store. */
 export const STATE_DIR = '.cairn'
 
-const storeSection = z
-  .object({
-    metadata: z.string().optional(),
-    artifacts: z.string().optional(),
-  })
-  .strict()
+interface StoreSection {
+  metadata?: string
+  artifacts?: string
+}
 
-const projectFileSchema = z
-  .object({
-    project: z.string().optional(),
-    store: storeSection.optional(),
-  })
-  .passthrough()
+/** The keys of cairn.yaml this layer reads (checked by hand: every command reads this file at start-up). */
+function checkProjectFile(raw: unknown): { path: string; message: string } | undefined {
+  if (raw === null || raw === undefined) return undefined
+  if (typeof raw !== 'object' || Array.isArray(raw)) return { path: '(root)', message: 'expected a mapping' }
+  const file = raw as Record<string, unknown>
+  if (file.project !== undefined && typeof file.project !== 'string') {
+    return { path: 'project', message: 'expected a string' }
+  }
+  const store = file.store
+  if (store === undefined) return undefined
+  if (store === null || typeof store !== 'object' || Array.isArray(store)) {
+    return { path: 'store', message: 'expected a mapping with metadata and/or artifacts' }
+  }
+  for (const [key, value] of Object.entries(store)) {
+    if (key !== 'metadata' && key !== 'artifacts') {
+      return { path: `store.${key}`, message: 'unknown key (expected metadata or artifacts)' }
+    }
+    if (value !== undefined && typeof value !== 'string')
+      return { path: `store.${key}`, message: 'expected a string' }
+  }
+  return undefined
+}
 
 /** Where a project lives and which stores it uses. */
 export interface ProjectConfig {
@@ -69,17 +82,11 @@ export async function loadProjectConfig(options: LoadProjectOptions = {}): Promi
   let file: Record<string, unknown> = {}
   if (existsSync(path)) {
     const raw = await readYamlFile(path)
-    const parsed = projectFileSchema.safeParse(raw)
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]
-      throw new CairnError(
-        'CAIRN_CONFIG_INVALID',
-        `${path}: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`,
-      )
-    }
-    file = parsed.data as Record<string, unknown>
+    const issue = checkProjectFile(raw)
+    if (issue) throw new CairnError('CAIRN_CONFIG_INVALID', `${path}: ${issue.path}: ${issue.message}`)
+    file = (raw ?? {}) as Record<string, unknown>
   }
-  const store = (file.store ?? {}) as z.infer<typeof storeSection>
+  const store = (file.store ?? {}) as StoreSection
   const home = storeRoot(root)
   const trackingUri =
     options.trackingUri ??
