@@ -344,11 +344,13 @@ export function PipelinesPage() {
             <h2>{p.name}</h2>
             <span className="faint small">
               {p.stages.length} stages
-              {p.source
-                ? ` · defined in ${p.source}`
-                : p.stages.some((x) => x.deps !== undefined)
-                  ? ' · defined outside this project: graph from cairn.lock, status from recorded runs'
-                  : ' · not defined in this project (recorded runs only)'}
+              {p.source === 'definePipeline'
+                ? ' · defined in TypeScript (definePipeline)'
+                : p.source
+                  ? ` · defined in ${p.source}`
+                  : p.stages.some((x) => x.deps !== undefined)
+                    ? ' · defined outside this project: graph from cairn.lock, status from recorded runs'
+                    : ' · not defined in this project (recorded runs only)'}
             </span>
             <span className="spacer" />
             {p.lastRun ? (
