@@ -158,7 +158,7 @@ function printSummary(
   for (const s of r.stages.filter((x) => x.status === 'failed' && x.error && x.error !== r.error)) {
     const log = (s.error?.details?.log as string | undefined) ?? s.logFile
     process.stderr.write(
-      `${pc.red('✗')} ${s.id}: ${s.error?.message}\n${log ? pc.dim(`  log: ${log}\n`) : ''}`,
+      `${pc.red('✗')} ${s.id}: ${s.error?.message}\n${s.error?.hint ? `  hint: ${s.error.hint}\n` : ''}${log ? pc.dim(`  log: ${log}\n`) : ''}`,
     )
   }
   const parts = [

@@ -1,6 +1,7 @@
 import type { ErrorCode } from '../../core/index.js'
 import type { PathHash } from '../hashing/hash-path.js'
 import type { OutSpec, ResolvedExternal, StageFunction } from '../model.js'
+import type { StageErrorCause } from './stage-error.js'
 
 /** How a job's stage runs: a shell command, a module export, or (local only) a function. */
 export type JobCommand =
@@ -54,7 +55,15 @@ export interface ProducedOutput extends PathHash {
 export interface StageJobResult {
   ok: boolean
   /** Set when `ok` is false. */
-  error?: { code: ErrorCode; message: string; hint?: string }
+  error?: {
+    code: ErrorCode
+    message: string
+    hint?: string
+    /** What the stage itself threw or printed (its own code, message and hint). */
+    cause?: StageErrorCause
+    /** The last part of the stage's stderr (commands). */
+    stderrTail?: string
+  }
   exitCode?: number | null
   signal?: string | null
   startedAt: number

@@ -707,6 +707,8 @@ class PipelineRun {
               attempts: attempt,
               exitCode: result.exitCode ?? null,
               log: result.logFile,
+              ...(result.error.cause ? { cause: result.error.cause } : {}),
+              ...(result.error.stderrTail ? { stderrTail: result.error.stderrTail } : {}),
             },
             ...(result.error.hint ? { hint: result.error.hint } : {}),
           })

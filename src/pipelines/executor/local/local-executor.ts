@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { createWriteStream, existsSync, type WriteStream } from 'node:fs'
-import { lstat, mkdir, rm, writeFile } from 'node:fs/promises'
+import { lstat, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { availableParallelism, constants, hostname } from 'node:os'
 import { join } from 'node:path'
@@ -10,6 +10,13 @@ import type { HashCache } from '../../hashing/hash-cache.js'
 import { hashPath } from '../../hashing/hash-path.js'
 import type { ExecuteHooks, ProducedOutput, StageExecutor, StageJob, StageJobResult } from '../executor.js'
 import { stageContext } from '../stage-context.js'
+import {
+  describeCause,
+  describeThrown,
+  parseCairnErrorOutput,
+  quoteLastLines,
+  type StageErrorCause,
+} from '../stage-error.js'
 import { createSandbox, type Sandbox } from './sandbox.js'
 
 export interface LocalExecutorOptions {
@@ -57,10 +64,15 @@ export class LocalExecutor implements StageExecutor {
     const logFile = join(logDir, `${job.pipeline}.${job.stage}.${job.attempt}.log`.replace(/[^\w.@-]/g, '_'))
     const log = createWriteStream(logFile)
     const tail = new TailBuffer(this.#opts.logTailBytes ?? 64 * 1024)
+    const errTail = new TailBuffer(8 * 1024)
     const write = (text: string) => {
       log.write(text)
       tail.push(text)
       hooks.onOutput?.(text)
+    }
+    const writeErr = (text: string) => {
+      errTail.push(text)
+      write(text)
     }
     const tmpDir = join(this.#opts.stateDir, 'tmp')
     if (!this.#dirs.has(tmpDir)) {
@@ -75,12 +87,13 @@ export class LocalExecutor implements StageExecutor {
       message: string,
       extra: Partial<StageJobResult> = {},
       hint?: string,
+      more: { cause?: StageErrorCause; stderrTail?: string } = {},
     ) => {
       await closeLog(log)
       await sandbox.dispose()
       return {
         ok: false,
-        error: { code, message, ...(hint ? { hint } : {}) },
+        error: { code, message, ...(hint ? { hint } : {}), ...more },
         startedAt,
         endedAt: Date.now(),
         logTail: tail.text(),
@@ -96,9 +109,10 @@ export class LocalExecutor implements StageExecutor {
       timedOut: boolean
       cancelled: boolean
       spawnError?: string
+      cause?: StageErrorCause
     }
     try {
-      exit = await this.#run(job, sandbox, write, hooks, worker)
+      exit = await this.#run(job, sandbox, write, writeErr, hooks, worker)
     } catch (err) {
       return fail('CAIRN_STAGE_FAILED', `Stage '${label(job)}' could not start: ${(err as Error).message}`)
     }
@@ -118,12 +132,27 @@ export class LocalExecutor implements StageExecutor {
       const how = exit.signal
         ? `was killed by ${exit.signal}`
         : `exited with code ${exit.code}${signalName(exit.code)}`
-      const last = lastLines(tail.text(), 3)
+      const stderr = errTail.text()
+      const cause =
+        exit.cause ?? (job.command.kind === 'cmd' && !exit.signal ? parseCairnErrorOutput(stderr) : undefined)
+      const seeLog = `See the whole log: ${logFile}`
+      const more = { ...(cause ? { cause } : {}), ...(stderr ? { stderrTail: stderr.slice(-2000) } : {}) }
+      if (cause) {
+        return fail(
+          'CAIRN_STAGE_FAILED',
+          `Stage '${label(job)}' failed: ${describeCause(cause)}`,
+          extra,
+          cause.hint ?? (cause.code ? seeLog : `${seeLog} (it has the stack trace)`),
+          more,
+        )
+      }
+      const last = quoteLastLines(stderr || tail.text(), 5)
       return fail(
         'CAIRN_STAGE_FAILED',
         `Stage '${label(job)}' failed: its ${job.command.kind === 'cmd' ? 'command' : 'function'} ${how}${last ? `\n${last}` : ''}`,
         extra,
-        `See the whole log: ${logFile}`,
+        seeLog,
+        more,
       )
     }
     const outs: ProducedOutput[] = []
@@ -163,6 +192,7 @@ export class LocalExecutor implements StageExecutor {
     job: StageJob,
     sandbox: Sandbox,
     write: (text: string) => void,
+    writeErr: (text: string) => void,
     hooks: ExecuteHooks,
     worker: string,
   ): Promise<{
@@ -171,6 +201,7 @@ export class LocalExecutor implements StageExecutor {
     timedOut: boolean
     cancelled: boolean
     spawnError?: string
+    cause?: StageErrorCause
   }> {
     const c = job.command
     if (c.kind === 'function') {
@@ -197,8 +228,12 @@ export class LocalExecutor implements StageExecutor {
       } catch (err) {
         if (timedOut) return { code: null, signal: null, timedOut: true, cancelled: false }
         if (hooks.signal.aborted) return { code: null, signal: null, timedOut: false, cancelled: true }
-        write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
-        return { code: 1, signal: null, timedOut: false, cancelled: false }
+        const cause = describeThrown(err)
+        const stack = err instanceof Error && err.stack ? err.stack.split('\n').slice(1).join('\n') : ''
+        writeErr(
+          `${describeCause(cause)}\n${cause.hint ? `hint: ${cause.hint}\n` : ''}${stack ? `${stack}\n` : ''}`,
+        )
+        return { code: 1, signal: null, timedOut: false, cancelled: false, cause }
       } finally {
         if (timer) clearTimeout(timer)
         hooks.signal.removeEventListener('abort', onAbort)
@@ -220,6 +255,7 @@ export class LocalExecutor implements StageExecutor {
       env.MLFLOW_RUN_ID = job.trackingRunId
     }
     let child: ChildProcess
+    let errorFile: string | undefined
     if (c.kind === 'cmd') {
       child = spawn('/bin/sh', ['-c', c.cmd], {
         cwd: sandbox.cwd,
@@ -230,12 +266,14 @@ export class LocalExecutor implements StageExecutor {
     } else {
       const moduleAbs = join(job.workspace, c.module)
       const jobFile = `${sandbox.dir}.job.json`
+      errorFile = `${sandbox.dir}.error.json`
       await writeFile(
         jobFile,
         JSON.stringify({
           moduleAbs,
           exportName: c.export,
           sandboxRoot: sandbox.dir,
+          errorFile,
           job: { ...job, command: undefined },
         }),
       )
@@ -258,7 +296,13 @@ export class LocalExecutor implements StageExecutor {
       })
       child.once('exit', () => void rm(jobFile, { force: true }))
     }
-    return await new Promise((resolve) => {
+    const exit = await new Promise<{
+      code: number | null
+      signal: string | null
+      timedOut: boolean
+      cancelled: boolean
+      spawnError?: string
+    }>((resolve) => {
       let timedOut = false
       let cancelled = false
       let killTimer: NodeJS.Timeout | undefined
@@ -280,7 +324,7 @@ export class LocalExecutor implements StageExecutor {
       hooks.signal.addEventListener('abort', onAbort)
       if (hooks.signal.aborted) onAbort()
       child.stdout?.setEncoding('utf8').on('data', write)
-      child.stderr?.setEncoding('utf8').on('data', write)
+      child.stderr?.setEncoding('utf8').on('data', writeErr)
       if (child.pid !== undefined) sandbox.noteProcess(child.pid)
       child.once('spawn', () => {
         hooks.onStart?.({ ...(child.pid !== undefined ? { pid: child.pid } : {}), worker })
@@ -297,6 +341,15 @@ export class LocalExecutor implements StageExecutor {
         resolve({ code, signal, timedOut, cancelled })
       })
     })
+    if (!errorFile) return exit
+    const thrown = await readFile(errorFile, 'utf8').catch(() => undefined)
+    await rm(errorFile, { force: true })
+    if (!thrown || exit.code === 0) return exit
+    try {
+      return { ...exit, cause: JSON.parse(thrown) as StageErrorCause }
+    } catch {
+      return exit
+    }
   }
 
   async discard(result: StageJobResult): Promise<void> {
@@ -377,15 +430,6 @@ async function changedSince(workspace: string, path: string, before: string | un
 
 function closeLog(log: WriteStream): Promise<void> {
   return new Promise((resolve) => log.end(() => resolve()))
-}
-
-function lastLines(text: string, n: number): string {
-  return text
-    .trimEnd()
-    .split('\n')
-    .slice(-n)
-    .map((l) => `  | ${l}`)
-    .join('\n')
 }
 
 function formatMs(ms: number): string {

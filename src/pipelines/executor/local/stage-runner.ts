@@ -1,16 +1,20 @@
 /**
  * The child process that runs a `run: module#export` stage: imports the module, calls the export
- * with a StageContext, exits 0 on success and 1 (stack on stderr) when it throws.
+ * with a StageContext, exits 0 on success and 1 when it throws: the error (code, message, hint)
+ * goes to `errorFile` as JSON for the executor, and to stderr (with the stack) for the log.
  * Usage: node stage-runner.js <job.json>
  */
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
 import { stageContext } from '../stage-context.js'
+import { describeCause, describeThrown } from '../stage-error.js'
 
 interface RunnerJob {
   moduleAbs: string
   exportName: string
   sandboxRoot: string
+  /** Where the thrown error is written as JSON. */
+  errorFile?: string
   job: Parameters<typeof stageContext>[0]
 }
 
@@ -38,6 +42,15 @@ try {
   await fn(ctx)
   process.exit(0)
 } catch (err) {
-  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
+  const cause = describeThrown(err)
+  try {
+    if (spec.errorFile) writeFileSync(spec.errorFile, JSON.stringify(cause))
+  } catch {
+    // the log below still says what happened
+  }
+  const stack = err instanceof Error && err.stack ? err.stack.split('\n').slice(1).join('\n') : ''
+  process.stderr.write(
+    `${describeCause(cause)}\n${cause.hint ? `hint: ${cause.hint}\n` : ''}${stack ? `${stack}\n` : ''}`,
+  )
   process.exit(1)
 }
