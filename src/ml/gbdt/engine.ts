@@ -194,43 +194,30 @@ export class GbdtEngine {
    */
   private root(tree: number, sampled: number, cls: number): void {
     const { job, v } = this
-    const idx = v.idx
-    let k = this.r0
     const seed = job.seed
-    if (sampled) {
-      const limit = Math.floor(job.params.subsample * 4294967296)
-      for (let r = this.r0; r < this.r1; r++) if (hash3(seed, tree, r) < limit) idx[k++] = r
-    } else {
-      for (let r = this.r0; r < this.r1; r++) idx[k++] = r
-    }
+    const limit = sampled ? Math.floor(job.params.subsample * 4294967296) : -1
+    const k = rootRows(v.idx, this.r0, this.r1, seed, tree, limit)
     const s = this.worker * job.maxNodes * 2
     v.seg[s] = this.r0
     v.seg[s + 1] = k
     const pack = job.pack
     if (!pack) return
-    const gInv = 1 / (v.scal[0] as number)
-    const hInv = 1 / (v.scal[1] as number)
-    const twoS = pack.twoS
-    const gl = pack.gLevels
-    const hl = pack.hLevels
-    const gh = v.gh
-    const q = v.q
-    const off = cls * 2 * job.n
     // Rounding noise: a fixed random word per row, scrambled by a per-tree mask.
-    const noise = v.noise
-    const mask = hash3(seed ^ 0x6a09e667, tree, 0)
-    for (let i = this.r0; i < k; i++) {
-      const r = idx[i] as number
-      const x = ((noise[r] as number) ^ mask) >>> 0
-      let gq = Math.floor((gh[off + 2 * r] as number) * gInv + (x & 0xffff) / 65536)
-      gq = Math.max(-gl, Math.min(gl, gq))
-      let hq = 1
-      if (!pack.unitHessian) {
-        hq = Math.floor((gh[off + 2 * r + 1] as number) * hInv + (x >>> 16) / 65536)
-        hq = Math.max(0, Math.min(hl, hq))
-      }
-      q[r] = gq * twoS + hq
-    }
+    quantizeRows(
+      v.idx,
+      this.r0,
+      k,
+      v.gh,
+      cls * 2 * job.n,
+      v.noise,
+      hash3(seed ^ 0x6a09e667, tree, 0),
+      1 / (v.scal[0] as number),
+      1 / (v.scal[1] as number),
+      pack.gLevels,
+      pack.unitHessian ? 0 : pack.hLevels,
+      pack.twoS,
+      v.q,
+    )
   }
 
   /** cmd: [count, (node, left, right)…]; split this thread's segment of each node in place (stable). */
@@ -558,5 +545,61 @@ export class GbdtEngine {
     else sw = this.v1 - this.v0
     v.red[this.worker * 8] = lossSum(job.objective, v.vy, v.vw, v.vpred, job.k, this.v0, this.v1, delta)
     v.red[this.worker * 8 + 1] = sw
+  }
+}
+
+/**
+ * The tree's rows among [r0, r1) into `idx` from r0 on (all, or those whose hash falls under
+ * `limit` when sampling; `limit` < 0 = all); returns the end. A separate function so that its
+ * loop is optimised on its own (a loop inside a long method runs in on-stack-replaced code that
+ * V8 throws away at each call when later code had no type feedback yet).
+ */
+function rootRows(
+  idx: Int32Array,
+  r0: number,
+  r1: number,
+  seed: number,
+  tree: number,
+  limit: number,
+): number {
+  let k = r0
+  if (limit >= 0) {
+    for (let r = r0; r < r1; r++) if (hash3(seed, tree, r) < limit) idx[k++] = r
+  } else {
+    for (let r = r0; r < r1; r++) idx[k++] = r
+  }
+  return k
+}
+
+/**
+ * Each row's (g, h) quantised with stochastic rounding and packed as g_q · 2^S + h_q into
+ * `q[row]`; `hLevels` 0 means unit hessians (h_q = 1).
+ */
+function quantizeRows(
+  idx: Int32Array,
+  b: number,
+  e: number,
+  gh: Float64Array,
+  off: number,
+  noise: Uint32Array,
+  mask: number,
+  gInv: number,
+  hInv: number,
+  gl: number,
+  hl: number,
+  twoS: number,
+  q: Float64Array,
+): void {
+  for (let i = b; i < e; i++) {
+    const r = idx[i] as number
+    const x = ((noise[r] as number) ^ mask) >>> 0
+    let gq = Math.floor((gh[off + 2 * r] as number) * gInv + (x & 0xffff) / 65536)
+    gq = Math.max(-gl, Math.min(gl, gq))
+    let hq = 1
+    if (hl > 0) {
+      hq = Math.floor((gh[off + 2 * r + 1] as number) * hInv + (x >>> 16) / 65536)
+      hq = Math.max(0, Math.min(hl, hq))
+    }
+    q[r] = gq * twoS + hq
   }
 }

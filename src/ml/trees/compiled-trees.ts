@@ -127,6 +127,68 @@ export class CompiledTrees {
       for (let k = 0; k < vw; k++) out[p + k] = (out[p + k] as number) + (leaf[s + k] as number)
     }
   }
+
+  /**
+   * Add every tree's leaf values for `rows` rows of the row-major block `x` (`F` values a row)
+   * into `out` (`ow` values a row). Tree by tree over the whole block, four rows at a time: one
+   * tree's nodes stay in L1 while the block's rows pass through it.
+   */
+  accumulateBlock(x: Float64Array, rows: number, F: number, out: Float64Array, ow: number): void {
+    const { feat, thr, ml, leaf, depth, inner, leaves, vw } = this
+    const T = this.compiled.length
+    for (let c = 0; c < T; c++) {
+      const o = c * inner
+      const lo = c * leaves - inner
+      const to = this.out[c] as number
+      let r = 0
+      if (vw === 1) {
+        for (; r + 3 < rows; r += 4) {
+          const b0 = r * F
+          const b1 = b0 + F
+          const b2 = b1 + F
+          const b3 = b2 + F
+          let i0 = 0
+          let i1 = 0
+          let i2 = 0
+          let i3 = 0
+          for (let l = 0; l < depth; l++) {
+            const a0 = o + i0
+            const a1 = o + i1
+            const a2 = o + i2
+            const a3 = o + i3
+            const v0 = x[b0 + (feat[a0] as number)] as number
+            const v1 = x[b1 + (feat[a1] as number)] as number
+            const v2 = x[b2 + (feat[a2] as number)] as number
+            const v3 = x[b3 + (feat[a3] as number)] as number
+            i0 = 2 * i0 + 2 - (bit(v0 <= (thr[a0] as number)) | (bit(Number.isNaN(v0)) & (ml[a0] as number)))
+            i1 = 2 * i1 + 2 - (bit(v1 <= (thr[a1] as number)) | (bit(Number.isNaN(v1)) & (ml[a1] as number)))
+            i2 = 2 * i2 + 2 - (bit(v2 <= (thr[a2] as number)) | (bit(Number.isNaN(v2)) & (ml[a2] as number)))
+            i3 = 2 * i3 + 2 - (bit(v3 <= (thr[a3] as number)) | (bit(Number.isNaN(v3)) & (ml[a3] as number)))
+          }
+          const p0 = r * ow + to
+          out[p0] = (out[p0] as number) + (leaf[lo + i0] as number)
+          const p1 = p0 + ow
+          out[p1] = (out[p1] as number) + (leaf[lo + i1] as number)
+          const p2 = p1 + ow
+          out[p2] = (out[p2] as number) + (leaf[lo + i2] as number)
+          const p3 = p2 + ow
+          out[p3] = (out[p3] as number) + (leaf[lo + i3] as number)
+        }
+      }
+      for (; r < rows; r++) {
+        const b = r * F
+        let i = 0
+        for (let l = 0; l < depth; l++) {
+          const a = o + i
+          const v = x[b + (feat[a] as number)] as number
+          i = 2 * i + 2 - (bit(v <= (thr[a] as number)) | (bit(Number.isNaN(v)) & (ml[a] as number)))
+        }
+        const p = r * ow + to
+        const s = (lo + i) * vw
+        for (let k = 0; k < vw; k++) out[p + k] = (out[p + k] as number) + (leaf[s + k] as number)
+      }
+    }
+  }
 }
 
 /** A comparison as 0 or 1 without a branch (unary plus on a boolean compiles to a flag read). */
@@ -165,6 +227,11 @@ export class EnsemblePredictor {
   /** Add all trees' values for one row (`x[base..]`) into `out[outBase..]` (not cleared). */
   row(x: Float64Array, base: number, out: Float64Array, outBase: number): void {
     this.compiled.accumulate(x, base, out, outBase)
+    this.fallbackRow(x, base, out, outBase)
+  }
+
+  /** The trees outside the compiled layout, walked for one row. */
+  private fallbackRow(x: Float64Array, base: number, out: Float64Array, outBase: number): void {
     const rest = this.compiled.fallback
     if (rest.length === 0) return
     const { feature, threshold, right, flags, catStart, catBits, value, treeStart, treeOutput } = this.e
@@ -191,6 +258,8 @@ export class EnsemblePredictor {
   block(x: Float64Array, rows: number, out: Float64Array): void {
     const F = this.e.featureCount
     const ow = this.e.outputWidth
-    for (let r = 0; r < rows; r++) this.row(x, r * F, out, r * ow)
+    this.compiled.accumulateBlock(x, rows, F, out, ow)
+    if (this.compiled.fallback.length === 0) return
+    for (let r = 0; r < rows; r++) this.fallbackRow(x, r * F, out, r * ow)
   }
 }
