@@ -1,13 +1,14 @@
 import { mkdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import {
-  type DuckDBConnection,
-  type DuckDBDataChunk,
+import type {
+  DuckDBConnection,
+  DuckDBDataChunk,
   DuckDBInstance,
-  type DuckDBMaterializedResult,
+  DuckDBMaterializedResult,
 } from '@duckdb/node-api'
 import { shortId } from '../../core/index.js'
+import { loadDuckDb } from './duckdb-module.js'
 import { duckError } from './engine-errors.js'
 import { quoteIdent } from './sql.js'
 
@@ -54,6 +55,7 @@ export class DataEngine {
     const temp = options.tempDirectory ?? join(tmpdir(), `cairn-duckdb-${process.pid}-${shortId()}`)
     mkdirSync(temp, { recursive: true })
     config.temp_directory = temp
+    const { DuckDBInstance } = (await loadDuckDb()).api
     const instance = await DuckDBInstance.create(':memory:', config)
     const conn = await instance.connect()
     await conn.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false')

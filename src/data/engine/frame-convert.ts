@@ -1,9 +1,9 @@
-import { DOUBLE, DuckDBDataChunk, type DuckDBType, DuckDBTypeId, VARCHAR } from '@duckdb/node-api'
-import duckdb from '@duckdb/node-bindings'
+import type { DuckDBDataChunk, DuckDBType } from '@duckdb/node-api'
 import { CairnError } from '../../core/index.js'
 import { type ColumnType, type Frame, type FrameColumn, isNumericColumn } from '../frame/frame.js'
 import { makeFrame } from '../frame/frame-ops.js'
 import type { DataEngine } from './duckdb-engine.js'
+import { duckDb } from './duckdb-module.js'
 import { quoteIdent, sqlString } from './sql.js'
 
 /** How one column of a relation becomes a frame column. */
@@ -213,11 +213,12 @@ function copyChunks(
   target: Float64Array | Int32Array,
   width: 4 | 8,
 ) {
+  const { bindings } = duckDb()
   let offset = 0
   for (const ch of chunks) {
     const n = ch.rowCount
-    const vec = duckdb.data_chunk_get_vector(ch.chunk, column)
-    const bytes = duckdb.vector_get_data(vec, n * width)
+    const vec = bindings.data_chunk_get_vector(ch.chunk, column)
+    const bytes = bindings.vector_get_data(vec, n * width)
     const view =
       width === 8
         ? new Float64Array(bytes.buffer, bytes.byteOffset, n)
@@ -235,6 +236,8 @@ const CHUNK_ROWS = 2048
  */
 export async function frameToTable(engine: DataEngine, frame: Frame, table: string): Promise<void> {
   makeFrame([...frame.columns]) // a clear error on ragged frames before any copying
+  const { api, bindings } = duckDb()
+  const { DOUBLE, VARCHAR, DuckDBTypeId, DuckDBDataChunk } = api
   const staging = engine.tempName('load')
   const types: DuckDBType[] = frame.columns.map((c) =>
     c.type === 'category' || c.type === 'string' || c.type === 'text' ? VARCHAR : DOUBLE,
@@ -264,8 +267,8 @@ export async function frameToTable(engine: DataEngine, frame: Frame, table: stri
               chunk.setColumnValues(i, c.values.slice(start, start + n))
             } else if (isNumericColumn(c)) {
               const src = c.values.subarray(start, start + n)
-              const vec = duckdb.data_chunk_get_vector(chunk.chunk, i)
-              duckdb.copy_data_to_vector(vec, 0, src.buffer as ArrayBuffer, src.byteOffset, n * 8)
+              const vec = bindings.data_chunk_get_vector(chunk.chunk, i)
+              bindings.copy_data_to_vector(vec, 0, src.buffer as ArrayBuffer, src.byteOffset, n * 8)
             }
           })
           appender.appendDataChunk(chunk)

@@ -1,5 +1,4 @@
 import Database from 'better-sqlite3'
-import pg from 'pg'
 import { CairnError } from '../../core/index.js'
 import type { DataEngine } from '../engine/duckdb-engine.js'
 import { frameToTable } from '../engine/frame-convert.js'
@@ -83,6 +82,7 @@ export async function readPostgres(
 ): Promise<SqlRead> {
   const safeUrl = spec.url.replace(/\/\/[^@/]*@/, '//')
   const query = sqlOf(spec, safeUrl, true)
+  const { default: pg } = await import('pg')
   const client = new pg.Client({ connectionString: spec.url })
   try {
     await client.connect()

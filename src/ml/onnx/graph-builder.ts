@@ -1,6 +1,4 @@
-import onnxProto from 'onnx-proto'
-
-const { onnx } = onnxProto
+import { onnxLib } from './onnx-proto-lib.js'
 
 /** ONNX tensor element types Cairn writes. */
 export const ElemType = { FLOAT: 1, INT64: 7, STRING: 8, BOOL: 9, DOUBLE: 11 } as const
@@ -30,7 +28,7 @@ export const attr = {
 }
 
 function encodeAttr(name: string, v: AttrValue): Record<string, unknown> {
-  const A = onnx.AttributeProto.AttributeType
+  const A = onnxLib().AttributeProto.AttributeType
   if ('f' in v) return { name, type: A.FLOAT, f: v.f }
   if ('i' in v) return { name, type: A.INT, i: v.i }
   if ('s' in v) return { name, type: A.STRING, s: new TextEncoder().encode(v.s) }
@@ -137,6 +135,7 @@ export class GraphBuilder {
     metadata?: Record<string, string>
     docString?: string
   }): Uint8Array {
+    const onnx = onnxLib()
     const model = onnx.ModelProto.create({
       irVersion: 8,
       producerName: 'cairn',

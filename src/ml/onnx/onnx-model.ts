@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises'
-import onnxProto from 'onnx-proto'
 import { CairnError, hashBytes } from '../../core/index.js'
 import { type Frame, type FrameColumn, getColumn, isNumericColumn } from '../../data/index.js'
 import {
@@ -16,9 +15,8 @@ import {
   toBundle,
 } from '../bundle/index.js'
 import type { OnnxOutputs } from './export-common.js'
+import { type OnnxLib, onnxLib } from './onnx-proto-lib.js'
 import { createSession, type OrtSession, type OrtTensor, type OrtValueMetadata } from './runtime.js'
-
-const { onnx } = onnxProto
 
 /** How frame columns become graph inputs. */
 interface OnnxLayout {
@@ -193,7 +191,8 @@ interface ParsedGraph {
 
 /** Decode the protobuf far enough to reject what is not an ONNX model and read its metadata. */
 function parseGraph(bytes: Uint8Array): ParsedGraph {
-  let m: ReturnType<typeof onnx.ModelProto.decode>
+  const onnx = onnxLib()
+  let m: ReturnType<OnnxLib['ModelProto']['decode']>
   try {
     m = onnx.ModelProto.decode(bytes)
   } catch (err) {

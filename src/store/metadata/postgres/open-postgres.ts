@@ -1,5 +1,5 @@
 import { Kysely, PostgresDialect } from 'kysely'
-import pg from 'pg'
+import type PgModule from 'pg'
 import { CairnError } from '../../../core/index.js'
 import type { CairnMigration } from '../../migrations/index.js'
 import type { Database } from '../../schema/index.js'
@@ -9,12 +9,12 @@ import { isConnectionError } from '../sql-errors.js'
 const INT8_OID = 20
 
 /** Parse int8 as a JS number: Cairn's bigints are millisecond times and counters, far below 2^53. */
-const types = {
+const typesOf = (pg: typeof PgModule) => ({
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === INT8_OID && format !== 'binary') return (v: string) => Number(v)
     return pg.types.getTypeParser(oid, format as 'text')
   },
-}
+})
 
 export interface PostgresOptions {
   /** Pool size (default 10). */
@@ -27,7 +27,8 @@ export async function openPostgresStore(
   url: string,
   options: PostgresOptions = {},
 ): Promise<KyselyMetadataStore> {
-  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10, types })
+  const { default: pg } = await import('pg') // loaded only by projects on PostgreSQL
+  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10, types: typesOf(pg) })
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   const store = new KyselyMetadataStore('postgres', redact(url), db)
   try {
