@@ -1,3 +1,4 @@
+import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { frameFromRows } from '../data/index.js'
 import type { Model } from '../ml/index.js'
@@ -340,5 +341,41 @@ describe('cairn serve on registered models', () => {
     expect(logged).toBe(predicted)
     expect(await metric('cairn_prediction_log_dropped_total')).toBe(0)
     expect(await metric('cairn_prediction_log_written_total')).toBe(logged)
+  })
+
+  it('answers 408 to a client that does not send its whole request in time, and keeps serving others', async () => {
+    const quick = await startServing({
+      models: [{ uri: 'models:/housing@production' }],
+      port: 0,
+      trackingUri: project.trackingUri,
+      artifactsUri: project.artifactsUri,
+      cwd: project.dir,
+      pollIntervalSeconds: 0,
+      predictionLog: false,
+      requestTimeoutSeconds: 1,
+    })
+    try {
+      const t0 = Date.now()
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = connect(quick.port, '127.0.0.1', () => {
+          socket.write(
+            'POST /v1/models/housing/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{"median_income": ',
+          )
+        })
+        let text = ''
+        socket.on('data', (d: Buffer) => {
+          text += d.toString()
+        })
+        socket.on('close', () => resolve(text))
+        socket.on('error', reject)
+      })
+      const waited = Date.now() - t0
+      expect(answer).toMatch(/^HTTP\/1\.1 408/)
+      expect(waited).toBeGreaterThanOrEqual(900)
+      expect(waited).toBeLessThan(5000)
+      expect((await post(`${quick.url}/v1/models/housing/predict`, housingRow)).status).toBe(200)
+    } finally {
+      await quick.close()
+    }
   })
 })

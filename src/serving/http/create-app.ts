@@ -90,11 +90,19 @@ export async function createServingApp(o: ServingAppOptions): Promise<FastifyIns
     pending: undefined,
   }
   const draining = o.draining ?? (() => false)
+  const requestTimeout = o.requestTimeoutMs ?? 30_000
 
   const app = Fastify({
     logger: false,
     bodyLimit: o.bodyLimit ?? 16 * 1024 * 1024,
-    requestTimeout: o.requestTimeoutMs ?? 30_000,
+    requestTimeout,
+    // Node 20 lets requestTimeout pass unenforced while headersTimeout (60 s) is longer, and checks
+    // only every 30 s unless told to check more often.
+    http: {
+      requestTimeout,
+      headersTimeout: Math.min(60_000, requestTimeout),
+      connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(requestTimeout / 4))),
+    },
     keepAliveTimeout: o.keepAliveTimeoutMs ?? 72_000,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
