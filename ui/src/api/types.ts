@@ -398,6 +398,8 @@ export interface MonitorRunSummary {
   predictionDrift: boolean | null
   startTime: number
   endTime: number
+  /** The window's label ("2026-11-22", "hour 6"), when it has one. */
+  label?: string | null
 }
 
 export interface MonitorRecord {

@@ -2,6 +2,7 @@ import { CairnError } from '../../../core/index.js'
 import type { MonitorStore } from '../../../monitoring/index.js'
 import type { RoutePlugin } from '../../context.js'
 import { listQuery, numberQuery, stringQuery } from './request.js'
+import { windowLabels } from './window-labels.js'
 
 const tags = ['Monitoring']
 const doc = (summary: string) => ({ schema: { summary, tags } })
@@ -47,13 +48,18 @@ export const nativeMonitoringRoutes: RoutePlugin = {
         const from = numberQuery(req, 'from')
         const to = numberQuery(req, 'to')
         const limit = numberQuery(req, 'limit')
+        const runs = await s.listRuns(monitor.name, {
+          ...(from !== undefined ? { from } : {}),
+          ...(to !== undefined ? { to } : {}),
+          limit: limit ?? 500,
+        })
+        const labels = await windowLabels(
+          ctx.metadata,
+          runs.map((r) => r.runId),
+        )
         return {
           monitor,
-          runs: await s.listRuns(monitor.name, {
-            ...(from !== undefined ? { from } : {}),
-            ...(to !== undefined ? { to } : {}),
-            limit: limit ?? 500,
-          }),
+          runs: runs.map((r) => ({ ...r, label: labels.get(r.runId) ?? null })),
           alerts: await s.alertStates(monitor.name),
           events: await s.alertEvents({ monitor: monitor.name, limit: 200 }),
         }

@@ -341,6 +341,9 @@ describe('native API for the web UI', () => {
       expect(list.body.items[0].lastRun.datasetDrift).toBe(true)
       const detail = await get('/api/v1/monitors/churn')
       expect(detail.body.runs).toHaveLength(10)
+      expect(detail.body.runs.map((r: { label: string }) => r.label)).toEqual(
+        Array.from({ length: 10 }, (_, h) => `hour ${h}`),
+      )
       expect(detail.body.alerts.filter((a: { state: string }) => a.state === 'firing')).toHaveLength(2)
       expect(detail.body.events.length).toBeGreaterThan(0)
       const drift = await get('/api/v1/monitors/churn/series?kind=drift')

@@ -27,7 +27,14 @@ interface MonitorDetail {
 }
 
 function windowLabel(r: MonitorRunSummary): string {
-  return formatTime(r.windowEnd)
+  return r.label ?? formatTime(r.windowEnd)
+}
+
+/** A column head of the drift matrix: the window's label when short, else the time it ended. */
+function shortWindowLabel(r: MonitorRunSummary): string {
+  const label = r.label?.replace(/\s*\(.*\)$/, '')
+  if (label && label.length <= 12) return label
+  return new Date(r.windowEnd).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
 }
 
 /** Features × windows: a cell per test, red when drifted; a column click opens that window. */
@@ -58,10 +65,10 @@ function DriftMatrix({
                   className="ghost small"
                   style={{ padding: '0 2px', fontWeight: r.runId === selected ? 700 : 400 }}
                   onClick={() => onSelect(r.runId)}
-                  title={`Window ending ${windowLabel(r)}`}
+                  title={`Window ${windowLabel(r)}, ending ${formatTime(r.windowEnd)}`}
                   aria-pressed={r.runId === selected}
                 >
-                  {new Date(r.windowEnd).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}
+                  {shortWindowLabel(r)}
                 </button>
               </th>
             ))}
@@ -382,7 +389,7 @@ export function MonitorPage({ name }: { name: string }) {
       <div className="panel">
         <div className="panel-head">
           <h2>Feature drift by window</h2>
-          <span className="faint small">red = drifted; click a time to open that window</span>
+          <span className="faint small">red = drifted; click a window to open it</span>
         </div>
         <div className="panel-body">
           {drift.data ? (
