@@ -490,6 +490,75 @@ export function trackingClientContract(backend: string, setup: () => Promise<Tra
         expect(filtered.items.map((r) => r.info.runName)).toEqual(['three', 'two'])
       })
 
+      it('applies every kind of filter the same under a metric order', async () => {
+        const filters = [
+          "params.model = 'gbdt'",
+          "params.model != 'gbdt'",
+          'metrics.rmse IS NULL',
+          'metrics.rmse IS NOT NULL',
+          'params.model IS NOT NULL',
+          "tags.team NOT LIKE 'ml%'",
+          "datasets.name = 'housing'",
+          "metrics.rmse > 1.5 or params.model = 'linear'",
+          "attributes.status != 'RUNNING' and tags.team IN ('ml-core', 'ML-core')",
+        ]
+        for (const filter of filters) {
+          const byName = (await names(filter, ['run_name'])).sort()
+          expect(await names(filter, ['metrics.rmse ASC']).then((n) => n.sort()), filter).toEqual(byName)
+          expect(
+            await names(filter, ['metrics.rmse DESC', 'run_name']).then((n) => n.sort()),
+            filter,
+          ).toEqual(byName)
+        }
+      })
+
+      it('returns each found run whole, as getRun does', async () => {
+        const e = (await t.createExperiment({ name: unique('whole-runs') })).experimentId
+        const made: string[] = []
+        for (let i = 0; i < 3; i++) {
+          const run = await t.createRun({
+            experimentId: e,
+            runName: `whole-${i}`,
+            tags: { 'team name': `ünï cödé ${i} \\ "` },
+          })
+          made.push(run.info.runId)
+          await t.logBatch(run.info.runId, {
+            params: [
+              { key: '__proto__', value: `p${i}` },
+              { key: 'lr', value: '0.1' },
+            ],
+            metrics: [
+              { key: 'score', value: 0.1 + 0.2 + i, step: 7, timestamp: 1_700_000_000_123 },
+              { key: 'score', value: 5, step: 3, timestamp: 1 },
+              { key: 'tiny', value: 5e-324 },
+              { key: 'nan', value: Number.NaN },
+              { key: 'inf', value: i % 2 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY },
+            ],
+          })
+        }
+        const found = await t.searchRuns({
+          experimentIds: [e],
+          filter: "params.lr = '0.1' and metrics.score > 0",
+          orderBy: ['metrics.score DESC'],
+        })
+        expect(found.items.map((r) => r.info.runName)).toEqual(['whole-2', 'whole-1', 'whole-0'])
+        for (const run of found.items) {
+          const stored = await t.getRun(run.info.runId)
+          expect(run).toEqual(stored)
+          expect(Object.getPrototypeOf(run.data.params)).toBe(Object.prototype)
+          expect(Object.keys(run.data.params).sort()).toEqual(['__proto__', 'lr'])
+          expect(run.data.metrics.score).toEqual({
+            key: 'score',
+            value: 0.1 + 0.2 + Number(run.info.runName.slice(-1)),
+            step: 7,
+            timestamp: 1_700_000_000_123,
+          })
+          expect(run.data.metrics.tiny?.value).toBe(5e-324)
+          expect(run.data.metrics.nan?.value).toBeNaN()
+          expect(Math.abs(run.data.metrics.inf?.value ?? 0)).toBe(Number.POSITIVE_INFINITY)
+        }
+      })
+
       it('hides deleted runs unless asked', async () => {
         const extra = await t.createRun({ experimentId: exp, runName: 'trash' })
         await t.deleteRun(extra.info.runId)

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Db, ExperimentsTable, RunsTable, SqlDialect } from '../../store/index.js'
-import type { DatasetInput, Experiment, LifecycleStage, Metric, Run, RunInfo, RunStatus } from '../types.js'
+import type { Experiment, LifecycleStage, Metric, Run, RunInfo, RunStatus } from '../types.js'
 
 /** Split `ids` into chunks small enough for an IN list on either dialect. */
 export function chunks<T>(items: readonly T[], size = 500): T[][] {
@@ -69,110 +69,117 @@ export async function loadExperimentTags(
   return out
 }
 
-/**
- * Per run, one JSON array of `[key, value, …]` tuples built by the database: for pages of many
- * runs this beats turning tens of thousands of rows into objects one by one.
- */
-async function groupedJson(
-  db: Db,
-  dialect: SqlDialect,
-  table: 'params' | 'tags' | 'latest_metrics',
-  ids: string[],
-): Promise<Array<{ run_uuid: string; j: string }>> {
-  const cols = table === 'latest_metrics' ? sql`key, value, timestamp, step, is_nan` : sql`key, value`
-  const agg =
-    dialect === 'sqlite'
-      ? sql`json_group_array(json_array(${cols}))`
-      : sql`json_agg(json_build_array(${cols}))::text`
-  const result = await sql<{
-    run_uuid: string
-    j: string
-  }>`select run_uuid, ${agg} as j from ${sql.table(table)} where run_uuid in (${sql.join(ids)}) group by run_uuid`.execute(
-    db,
-  )
-  return result.rows
+/** The JSON aggregate of one run's rows of `table`, as a correlated subquery over `r.run_uuid`. */
+function runJson(dialect: SqlDialect, table: 'params' | 'tags' | 'latest_metrics') {
+  const from = sql`from ${sql.table(table)} x where x.run_uuid = r.run_uuid`
+  const value = sql`case when x.is_nan = 1 then null else x.value end`
+  if (dialect === 'sqlite')
+    return table === 'latest_metrics'
+      ? sql`(select json_group_object(x.key, json_object('key', x.key, 'value', ${value}, 'timestamp', x.timestamp, 'step', x.step)) ${from})`
+      : sql`(select json_group_object(x.key, x.value) ${from})`
+  return table === 'latest_metrics'
+    ? sql`(select json_object_agg(x.key, json_build_object('key', x.key, 'value', ${value}, 'timestamp', x.timestamp, 'step', x.step))::text ${from})`
+    : sql`(select json_object_agg(x.key, x.value)::text ${from})`
 }
 
-/** Turn run rows into full runs: params, tags, latest metrics and dataset inputs, in 4–5 queries. */
-export async function hydrateRuns(db: Db, rows: RunsTable[], dialect: SqlDialect): Promise<Run[]> {
+/** The ids as one bound parameter, expanded by the database into rows `(run_uuid, ord)`. */
+function idList(dialect: SqlDialect, ids: readonly string[]) {
+  return dialect === 'sqlite'
+    ? sql`(select value as run_uuid, key as ord from json_each(${JSON.stringify(ids)}))`
+    : sql`unnest(cast(${ids} as text[])) with ordinality`
+}
+
+type RunRow = RunsTable & { params: string | null; tags: string | null; metrics: string | null }
+
+/**
+ * Full runs (info, params, tags, latest metrics, dataset inputs) for `ids`, in that order; ids of
+ * runs that do not exist are skipped. Two statements whatever the number of runs: the ids travel as
+ * one parameter, and the database builds each run's params, tags and metrics as JSON objects that
+ * `JSON.parse` turns straight into the run's records (for pages of many runs this beats reading
+ * tens of thousands of rows and building the objects one by one).
+ */
+export async function loadRuns(db: Db, dialect: SqlDialect, ids: readonly string[]): Promise<Run[]> {
+  if (ids.length === 0) return []
+  const list =
+    dialect === 'sqlite' ? idList(dialect, ids) : sql`${idList(dialect, ids)} as ids(run_uuid, ord)`
+  const result =
+    await sql<RunRow>`select r.*, ${runJson(dialect, 'params')} as params, ${runJson(dialect, 'tags')} as tags, ${runJson(dialect, 'latest_metrics')} as metrics from ${dialect === 'sqlite' ? sql`${list} ids` : list} join runs r on r.run_uuid = ids.run_uuid order by ids.ord`.execute(
+      db,
+    )
   const runs = new Map<string, Run>()
-  for (const row of rows)
+  for (const row of result.rows) {
+    const metrics = row.metrics ? (JSON.parse(row.metrics) as Record<string, Metric>) : {}
+    // NaN comes back as null; PostgreSQL writes ±Infinity as strings.
+    for (const key in metrics) {
+      const m = metrics[key]!
+      if (typeof m.value !== 'number') m.value = m.value === null ? Number.NaN : Number(m.value)
+      m.timestamp = Number(m.timestamp)
+      m.step = Number(m.step)
+    }
     runs.set(row.run_uuid, {
       info: toRunInfo(row),
-      data: { metrics: {}, params: {}, tags: {} },
+      data: {
+        metrics,
+        params: row.params ? (JSON.parse(row.params) as Record<string, string>) : {},
+        tags: row.tags ? (JSON.parse(row.tags) as Record<string, string>) : {},
+      },
       inputs: { datasetInputs: [] },
     })
-  const ids = [...runs.keys()]
-  for (const part of chunks(ids)) {
-    if (part.length === 0) continue
-    const [params, tags, metrics, inputs] = await Promise.all([
-      groupedJson(db, dialect, 'params', part),
-      groupedJson(db, dialect, 'tags', part),
-      groupedJson(db, dialect, 'latest_metrics', part),
-      db
-        .selectFrom('inputs as i')
-        .innerJoin('datasets as d', 'd.dataset_uuid', 'i.source_id')
-        .select([
-          'i.destination_id',
-          'i.input_uuid',
-          'd.name',
-          'd.digest',
-          'd.source_type',
-          'd.source',
-          'd.schema',
-          'd.profile',
-        ])
-        .where('i.source_type', '=', 'DATASET')
-        .where('i.destination_type', '=', 'RUN')
-        .where('i.destination_id', 'in', part)
-        .orderBy(sql`i.input_uuid`)
-        .execute(),
+  }
+  await loadRunInputs(db, dialect, ids, runs)
+  return [...runs.values()]
+}
+
+/** Attach the dataset inputs of `runs` (with their tags) in input order. */
+async function loadRunInputs(
+  db: Db,
+  dialect: SqlDialect,
+  ids: readonly string[],
+  runs: Map<string, Run>,
+): Promise<void> {
+  const inList =
+    dialect === 'sqlite'
+      ? sql`(select value from json_each(${JSON.stringify(ids)}))`
+      : sql`(select unnest(cast(${ids} as text[])))`
+  const inputs = await db
+    .selectFrom('inputs as i')
+    .innerJoin('datasets as d', 'd.dataset_uuid', 'i.source_id')
+    .select([
+      'i.destination_id',
+      'i.input_uuid',
+      'd.name',
+      'd.digest',
+      'd.source_type',
+      'd.source',
+      'd.schema',
+      'd.profile',
     ])
-    for (const g of params) {
-      const target = runs.get(g.run_uuid)!.data.params
-      for (const [key, value] of JSON.parse(g.j) as Array<[string, string]>) target[key] = value
-    }
-    for (const g of tags) {
-      const target = runs.get(g.run_uuid)!.data.tags
-      for (const [key, value] of JSON.parse(g.j) as Array<[string, string]>) target[key] = value
-    }
-    for (const g of metrics) {
-      const target = runs.get(g.run_uuid)!.data.metrics
-      for (const [key, value, timestamp, step, isNan] of JSON.parse(g.j) as Array<
-        [string, number | string, number, number, number]
-      >)
-        target[key] = {
-          key,
-          value: Number(isNan) === 1 ? Number.NaN : Number(value),
-          timestamp: Number(timestamp),
-          step: Number(step),
-        }
-    }
-    if (inputs.length > 0) {
-      const inputTags = new Map<string, Record<string, string>>()
-      for (const sub of chunks(inputs.map((i) => i.input_uuid))) {
-        const rows = await db.selectFrom('input_tags').selectAll().where('input_uuid', 'in', sub).execute()
-        for (const r of rows) {
-          const t = inputTags.get(r.input_uuid) ?? {}
-          t[r.key] = r.value
-          inputTags.set(r.input_uuid, t)
-        }
-      }
-      for (const i of inputs) {
-        const input: DatasetInput = {
-          dataset: {
-            name: i.name,
-            digest: i.digest,
-            sourceType: i.source_type,
-            source: i.source,
-            schema: i.schema,
-            profile: i.profile,
-          },
-          tags: inputTags.get(i.input_uuid) ?? {},
-        }
-        runs.get(i.destination_id)!.inputs.datasetInputs.push(input)
-      }
+    .where('i.source_type', '=', 'DATASET')
+    .where('i.destination_type', '=', 'RUN')
+    .where(sql<boolean>`i.destination_id in ${inList}`)
+    .orderBy(sql`i.input_uuid`)
+    .execute()
+  if (inputs.length === 0) return
+  const inputTags = new Map<string, Record<string, string>>()
+  for (const sub of chunks(inputs.map((i) => i.input_uuid))) {
+    const rows = await db.selectFrom('input_tags').selectAll().where('input_uuid', 'in', sub).execute()
+    for (const r of rows) {
+      const t = inputTags.get(r.input_uuid) ?? {}
+      t[r.key] = r.value
+      inputTags.set(r.input_uuid, t)
     }
   }
-  return rows.map((r) => runs.get(r.run_uuid)!)
+  for (const i of inputs) {
+    runs.get(i.destination_id)?.inputs.datasetInputs.push({
+      dataset: {
+        name: i.name,
+        digest: i.digest,
+        sourceType: i.source_type,
+        source: i.source,
+        schema: i.schema,
+        profile: i.profile,
+      },
+      tags: inputTags.get(i.input_uuid) ?? {},
+    })
+  }
 }

@@ -51,7 +51,7 @@ import {
   checkViewType,
 } from '../validate.js'
 import { writeMetrics, writeParams, writeTags } from './batch-writer.js'
-import { chunks, hydrateRuns, loadExperimentTags, toExperiment, toMetric, toRunInfo } from './rows.js'
+import { loadExperimentTags, loadRuns, toExperiment, toMetric, toRunInfo } from './rows.js'
 import { compileRunFilter, compileRunOrder, metricOrderGroups } from './run-query.js'
 
 export interface StoreTrackingClientOptions {
@@ -402,8 +402,11 @@ export class StoreTrackingClient implements TrackingClient {
   }
 
   async getRun(runId: string): Promise<Run> {
-    const row = await this.#requireRun(this.#db, runId)
-    return (await hydrateRuns(this.#db, [row], this.metadata.dialect))[0]!
+    checkId(runId, 'run')
+    const [run] = await loadRuns(this.#db, this.metadata.dialect, [runId])
+    if (run) return run
+    await this.#requireRun(this.#db, runId) // CAIRN_RUN_NOT_FOUND
+    return this.getRun(runId)
   }
 
   async #requireRun(db: Db, runId: string): Promise<RunsTable> {
@@ -497,30 +500,25 @@ export class StoreTrackingClient implements TrackingClient {
     const view = checkViewType(options?.viewType)
     const expr = parseFilter(options?.filter, RUN_FILTER_SCHEMA)
     const order = parseOrderBy(options?.orderBy, RUN_FILTER_SCHEMA)
-    const where: RawBuilder<SqlBool>[] = []
-    if (experimentIds.length > 0) where.push(sql<SqlBool>`runs.experiment_id in (${sql.join(experimentIds)})`)
+    const scope: RawBuilder<SqlBool>[] = []
+    if (experimentIds.length > 0) scope.push(sql<SqlBool>`runs.experiment_id in (${sql.join(experimentIds)})`)
     if (view !== 'ALL')
-      where.push(sql<SqlBool>`runs.lifecycle_stage = ${view === 'ACTIVE_ONLY' ? 'active' : 'deleted'}`)
-    if (expr) where.push(compileRunFilter(expr, this.metadata.dialect))
-    const whereSql = where.length ? joinBool(where, 'and') : sql<SqlBool>`1 = 1`
+      scope.push(sql<SqlBool>`runs.lifecycle_stage = ${view === 'ACTIVE_ONLY' ? 'active' : 'deleted'}`)
+    const dialect = this.metadata.dialect
+    const whereSql = (id?: RawBuilder<unknown>) => {
+      const where = expr ? [...scope, compileRunFilter(expr, dialect, id)] : scope
+      return where.length ? joinBool(where, 'and') : sql<SqlBool>`1 = 1`
+    }
     // Sort narrow rows (ids only), then read the page's runs in full.
     const found = await this.#searchIds(order, whereSql, offset, max + 1)
-    const ids = found.slice(0, max)
-    const byId = new Map<string, RunsTable>()
-    for (const part of chunks(ids))
-      for (const row of await this.#db.selectFrom('runs').selectAll().where('run_uuid', 'in', part).execute())
-        byId.set(row.run_uuid, row)
-    const rows = ids.map((id) => byId.get(id)).filter((r): r is RunsTable => r !== undefined)
-    return page(
-      await hydrateRuns(this.#db, rows, this.metadata.dialect),
-      found.length > max ? offset + max : undefined,
-    )
+    const runs = await loadRuns(this.#db, this.metadata.dialect, found.slice(0, max))
+    return page(runs, found.length > max ? offset + max : undefined)
   }
 
   /** The ids of `limit` matching runs from `offset`, in search order. */
   async #searchIds(
     order: OrderTerm[],
-    where: RawBuilder<SqlBool>,
+    where: (id?: RawBuilder<unknown>) => RawBuilder<SqlBool>,
     offset: number,
     limit: number,
   ): Promise<string[]> {
@@ -529,7 +527,7 @@ export class StoreTrackingClient implements TrackingClient {
       const { joins, orderBy } = compileRunOrder(order)
       const result = await sql<{
         run_uuid: string
-      }>`select runs.run_uuid from runs ${joins.length ? sql.join(joins, sql` `) : sql``} where ${where} order by ${sql.join(orderBy)} limit ${limit} offset ${offset}`.execute(
+      }>`select runs.run_uuid from runs ${joins.length ? sql.join(joins, sql` `) : sql``} where ${where()} order by ${sql.join(orderBy)} limit ${limit} offset ${offset}`.execute(
         this.#db,
       )
       return result.rows.map((r) => r.run_uuid)
