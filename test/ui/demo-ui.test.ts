@@ -160,6 +160,11 @@ describe.skipIf(chromium.skip)('web UI on the demo project', () => {
         c.column,
       ).toBe(String(c.drifted))
     expect(storm?.columns.some((c) => c.drifted)).toBe(true)
+    // windows are named by their day, the storm day first (newest)
+    const windows = await page.locator('[data-testid=window-select] option').allTextContents()
+    expect(windows).toHaveLength(facts.days.length)
+    expect(windows[0]).toContain(storm?.day)
+    expect(windows[0]).toContain('drift')
     const firing = await page.locator('[data-testid=alerts] [data-status=firing]').allTextContents()
     expect(firing.join(' ')).toContain('FlightsDrift')
     await screenshot(page, 'demo-drift')
