@@ -86,6 +86,7 @@ describe('Monitor over time windows', () => {
           { name: 'DatasetDrift', when: 'dataset_drift for 2 windows', notify: ['hook'] },
         ]),
         notifiers: createNotifiers({ hook: { type: 'webhook', url: hook.url } }),
+        clock: () => T0 + 7 * HOUR,
       })
       const source = frameWindowSource(liveData(), 'ts')
       const first = await monitor.runWindows(source, { now: T0 + 4 * HOUR + 1 })

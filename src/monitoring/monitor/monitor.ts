@@ -70,6 +70,8 @@ export interface MonitorOptions {
   notifiers?: ReadonlyMap<string, Notifier>
   /** Multi-threaded drift for large windows (default on above 200,000 rows; false = never). */
   parallel?: ParallelDriftOptions | false
+  /** The wall clock (default Date.now): when results are evaluated, and so which windows are complete. */
+  clock?: () => number
 }
 
 /** A window's result and what the alert rules did with it. */
@@ -138,6 +140,10 @@ export class Monitor {
     this.#predictionReference = refPredictions
       ? prepareReference(this.#predictionFrame(refPredictions), {})
       : undefined
+  }
+
+  #now(): number {
+    return this.#options.clock?.() ?? Date.now()
   }
 
   #driftOptions(): DriftOptions {
@@ -257,7 +263,7 @@ export class Monitor {
       predictionDrift,
       quality,
       performance: perf,
-      evaluatedAt: Date.now(),
+      evaluatedAt: this.#now(),
       durationMs,
     }
   }
@@ -278,7 +284,7 @@ export class Monitor {
   }
 
   /** Check a batch handed in whole, store it and evaluate alerts. */
-  async runBatch(batch: MonitorBatch, label = 'batch', at = Date.now()): Promise<RecordedResult> {
+  async runBatch(batch: MonitorBatch, label = 'batch', at = this.#now()): Promise<RecordedResult> {
     const expectedRows = await this.#options.store?.expectedRows(this.name, at, 7, 'batch')
     const result = await this.evaluate(
       batch,
@@ -289,8 +295,10 @@ export class Monitor {
   }
 
   /**
-   * Evaluate every closed window not yet stored: from the end of the last stored window (or
-   * `from`, the configured `start`, or the first row of the source) up to `now − lag`.
+   * Evaluate every closed window not yet done: from the end of the last window that was complete
+   * when it was stored (or `from`, the configured `start`, or the first row of the source) up to
+   * `now − lag`. A `now` ahead of the clock closes windows early; such a window is evaluated
+   * again on a later run, since rows may still arrive in it (the store keeps the latest result).
    */
   async runWindows(
     source: WindowSource,
@@ -304,13 +312,13 @@ export class Monitor {
     const size = parseWindowSize(this.config.window ?? '1d')
     const lag = this.config.lag ? parseWindowSize(this.config.lag) : 0
     const store = this.#options.store
-    const last = store ? await store.lastRun(this.name, 'window') : undefined
+    const last = store ? await store.lastCompleteWindow(this.name, lag) : undefined
     let from = options.from ?? last?.windowEnd
     if (from === undefined && this.config.start) from = Date.parse(this.config.start)
     if (from === undefined) from = await source.earliest?.()
     if (from === undefined || Number.isNaN(from)) return []
     const start = last && options.from === undefined ? from : windowContaining(from, size).start
-    const windows = closedWindows(start, (options.now ?? Date.now()) - lag, size, options.maxWindows ?? 1000)
+    const windows = closedWindows(start, (options.now ?? this.#now()) - lag, size, options.maxWindows ?? 1000)
     const out: RecordedResult[] = []
     for (const w of windows) {
       const batch = await source.read(w)

@@ -57,6 +57,21 @@ export function monitorStoreContract(
       await expect(store.getMonitor('nope')).rejects.toMatchObject({ code: 'CAIRN_MONITOR_NOT_FOUND' })
     })
 
+    it('knows the last window that was complete when evaluated (after its end plus the lag)', async () => {
+      expect(await store.lastCompleteWindow('housing')).toBeUndefined()
+      const w0 = fakeResult(0) // evaluated 1 s after its end
+      const w1 = fakeResult(1)
+      const early = { ...w1, runId: 'run-1-early', evaluatedAt: w1.window.end - 60_000 } // `now` ahead of the clock
+      await store.saveResult(w0)
+      await store.saveResult(early)
+      expect((await store.lastRun('housing', 'window'))?.windowEnd).toBe(w1.window.end)
+      expect((await store.lastCompleteWindow('housing'))?.windowEnd).toBe(w0.window.end)
+      expect(await store.lastCompleteWindow('housing', 5000)).toBeUndefined()
+      await store.saveResult(w1)
+      expect((await store.lastCompleteWindow('housing'))?.runId).toBe(w1.runId)
+      expect((await store.listRuns('housing')).map((r) => r.runId)).toEqual([w0.runId, w1.runId])
+    })
+
     it('keeps alert state and events across windows', async () => {
       const rules = parseAlertRules([{ name: 'Drift', when: 'dataset_drift for 2 windows', notify: ['log'] }])
       const notifiers = createNotifiers()

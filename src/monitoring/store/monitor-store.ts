@@ -340,6 +340,25 @@ export class MonitorStore {
     return r ? summary(r) : undefined
   }
 
+  /**
+   * The newest window that was complete when it was evaluated: evaluated at or after its end
+   * plus `lagMs`. Windows evaluated earlier (with a `now` ahead of the clock) may still get rows,
+   * so they are not done: the next run evaluates them again (and replaces them).
+   */
+  async lastCompleteWindow(monitor: string, lagMs = 0): Promise<MonitorRunSummary | undefined> {
+    const r = await this.#db
+      .selectFrom('monitor_runs')
+      .selectAll()
+      .where('monitor', '=', monitor)
+      .where('kind', '=', 'window')
+      .where((eb) => eb('end_time', '>=', eb('window_end', '+', Math.round(lagMs))))
+      .orderBy('window_end', 'desc')
+      .orderBy('end_time', 'desc')
+      .limit(1)
+      .executeTakeFirst()
+    return r ? summary(r) : undefined
+  }
+
   /** A stored result in full; CAIRN_NOT_FOUND when unknown. */
   async getResult(runId: string): Promise<MonitorResult> {
     const r = await this.#db
