@@ -55,7 +55,9 @@ export function evaluateCondition(c: AlertCondition, r: MonitorResult): Conditio
       value = r.drift ? r.drift.drifted : null
       break
     case 'quality_failures':
-      value = r.quality.failures
+      // an empty window is no data, not good data: it neither fires nor resolves, unless a
+      // check (the volume the monitor asked for) failed on it
+      value = r.status === 'empty' && r.quality.failures === 0 ? null : r.quality.failures
       break
     case 'rows':
       value = r.rowCount

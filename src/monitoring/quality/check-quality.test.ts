@@ -71,12 +71,38 @@ describe('checkQuality', () => {
     expect(c.get('missing_share:plan')).toMatchObject({ status: 'fail', observed: 1 })
     expect(c.get('missing_share:plan')?.message).toMatch(/entirely missing/)
     expect(c.get('volume:null')).toMatchObject({ status: 'skipped' })
+  })
 
-    const empty = makeFrame([numericColumn('age', []), categoryColumn('plan', [])])
-    const e = checkQuality(profile, empty, {}, { expectedRows: 10 })
-    const ec = byKey(e)
-    expect(ec.get('volume:null')).toMatchObject({ status: 'fail', observed: 0 })
-    expect(ec.get('volume:null')?.message).toMatch(/empty/)
-    expect(ec.get('out_of_range:age')).toMatchObject({ status: 'skipped' })
+  it('an empty window is "no data": no column fails, the volume fails only when the monitor asks for one', () => {
+    const profile = profileReference(reference)
+    const withColumns = makeFrame([numericColumn('age', []), categoryColumn('plan', [])])
+    const noColumns = makeFrame([])
+    for (const empty of [withColumns, noColumns]) {
+      // the expectation from earlier windows: reported, not a failure
+      const e = checkQuality(profile, empty, {}, { expectedRows: 10 })
+      expect(e).toMatchObject({ failures: 0, warnings: 1, rowCount: 0 })
+      expect(e.checks).toEqual([
+        {
+          check: 'volume',
+          column: null,
+          status: 'warn',
+          observed: 0,
+          expected: '5–15 rows',
+          message: 'No data: the window is empty (expected about 10 rows)',
+        },
+      ])
+      // no expectation yet
+      const first = checkQuality(profile, empty)
+      expect(first.failures).toBe(0)
+      expect(first.checks.map((c) => `${c.check}:${c.status}`)).toEqual(['volume:skipped'])
+      // the monitor asks for a volume: zero rows is outside it
+      const asked = checkQuality(profile, empty, { volume: { expectedRows: 200 } })
+      expect(asked.failures).toBe(1)
+      expect(byKey(asked).get('volume:null')).toMatchObject({ status: 'fail', observed: 0 })
+      const fromHistory = checkQuality(profile, empty, { volume: { maxChange: 0.3 } }, { expectedRows: 10 })
+      expect(byKey(fromHistory).get('volume:null')).toMatchObject({ status: 'fail', expected: '7–13 rows' })
+      const tolerant = checkQuality(profile, empty, { volume: { maxChange: 1 } }, { expectedRows: 10 })
+      expect(tolerant.failures).toBe(0)
+    }
   })
 })

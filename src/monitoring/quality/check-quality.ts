@@ -254,7 +254,8 @@ function columnChecks(
  * changes, not-null violations, growth of the missing share, values outside the reference range,
  * categories the reference never had, and the row count against the expected volume
  * (`expectedRows`, e.g. the mean of previous windows). Every check reports what it measured and
- * the condition it applied.
+ * the condition it applied. An empty window has only the volume check, which fails only when
+ * the options ask for a volume (see emptyWindowVolume).
  */
 export function checkQuality(
   reference: ReferenceProfile,
@@ -267,7 +268,9 @@ export function checkQuality(
   const refColumns = reference.columns.filter((c) => !exclude.has(c.name) && (!wanted || wanted.has(c.name)))
   const checks: QualityCheck[] = []
   const rows = current.rowCount
-  for (const ref of refColumns) {
+  // an empty window is "no data": there is nothing to measure per column (a source may not even
+  // know the columns without rows), only the volume
+  for (const ref of rows === 0 ? [] : refColumns) {
     const cur = current.columns.find((c) => c.name === ref.name)
     if (!cur) {
       checks.push({
@@ -283,7 +286,7 @@ export function checkQuality(
     checks.push(...columnChecks(ref, cur, rows, options))
   }
   const policy = options.unexpectedColumns ?? 'warn'
-  if (policy !== 'ignore') {
+  if (policy !== 'ignore' && rows > 0) {
     const known = new Set(reference.columns.map((c) => c.name))
     for (const c of current.columns) {
       if (known.has(c.name) || exclude.has(c.name)) continue
@@ -299,7 +302,9 @@ export function checkQuality(
   }
   const expectedRows = options.volume?.expectedRows ?? context.expectedRows
   const maxChange = options.volume?.maxChange ?? 0.5
-  if (expectedRows === undefined || expectedRows <= 0) {
+  if (rows === 0) {
+    checks.push(emptyWindowVolume(expectedRows, maxChange, options.volume !== undefined))
+  } else if (expectedRows === undefined || expectedRows <= 0) {
     checks.push({
       check: 'volume',
       column: null,
@@ -316,10 +321,7 @@ export function checkQuality(
       status: Math.abs(change) <= maxChange ? 'pass' : 'fail',
       observed: rows,
       expected: `${fmt(expectedRows * (1 - maxChange))}–${fmt(expectedRows * (1 + maxChange))} rows`,
-      message:
-        rows === 0
-          ? `The window is empty (expected about ${fmt(expectedRows)} rows)`
-          : `${rows} rows, ${change >= 0 ? '+' : ''}${fmt(change * 100)}% against the expected ${fmt(expectedRows)}`,
+      message: `${rows} rows, ${change >= 0 ? '+' : ''}${fmt(change * 100)}% against the expected ${fmt(expectedRows)}`,
     })
   }
   return {
@@ -327,5 +329,36 @@ export function checkQuality(
     failures: checks.filter((c) => c.status === 'fail').length,
     warnings: checks.filter((c) => c.status === 'warn').length,
     rowCount: rows,
+  }
+}
+
+/**
+ * The volume check of an empty window: "no data". It fails only when the monitor asks for a
+ * volume (`quality.volume`) and zero rows is outside it; otherwise it is a warning (with an
+ * expectation from earlier windows) or skipped, and `no_data` alert rules are the way to alert.
+ */
+function emptyWindowVolume(
+  expectedRows: number | undefined,
+  maxChange: number,
+  asked: boolean,
+): QualityCheck {
+  if (expectedRows === undefined || expectedRows <= 0) {
+    return {
+      check: 'volume',
+      column: null,
+      status: 'skipped',
+      observed: 0,
+      expected: 'an expected row count (set volume.expectedRows, or wait for earlier windows)',
+      message: 'No data: the window is empty',
+    }
+  }
+  const status: QualityStatus = !asked ? 'warn' : maxChange >= 1 ? 'pass' : 'fail'
+  return {
+    check: 'volume',
+    column: null,
+    status,
+    observed: 0,
+    expected: `${fmt(Math.max(0, expectedRows * (1 - maxChange)))}–${fmt(expectedRows * (1 + maxChange))} rows`,
+    message: `No data: the window is empty (expected about ${fmt(expectedRows)} rows)`,
   }
 }
