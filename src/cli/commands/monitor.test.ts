@@ -158,6 +158,69 @@ describe('cairn monitor', () => {
     })
   })
 
+  it('run: prints a run of empty windows as one line, and marks them empty in --json', async () => {
+    const sparse = mkdtempSync(join(tmpdir(), 'cairn-cli-monitor-sparse-'))
+    try {
+      mkdirSync(join(sparse, 'data'))
+      writeFileSync(join(sparse, 'data', 'reference.csv'), frameToCsv(syntheticFrame(1000, 1)))
+      const t0 = Date.UTC(2026, 10, 22)
+      // rows in hours 0 and 5 only: 1–4 have no traffic
+      const part = (h: number) =>
+        frameToCsv(syntheticFrame(300, 20 + h), {
+          ts: (r) => new Date(t0 + h * 3_600_000 + r * 10_000).toISOString(),
+        })
+      const h5 = part(5)
+      writeFileSync(join(sparse, 'data', 'current.csv'), part(0) + h5.slice(h5.indexOf('\n') + 1))
+      writeFileSync(
+        join(sparse, 'cairn.yaml'),
+        `name: quiet
+monitors:
+  quiet:
+    reference: data/reference.csv
+    timestamp: ts
+    window: 1h
+    alerts: &rules
+      - { name: QualityFailures, when: "quality_failures > 0", notify: [log] }
+  quiet_json:
+    reference: data/reference.csv
+    timestamp: ts
+    window: 1h
+    alerts: *rules
+`,
+      )
+      process.chdir(sparse)
+      const args = ['--current', 'data/current.csv', '--now', '2026-11-22T06:00:00Z']
+      const text = await cairn('run', 'quiet', ...args)
+      expect(text.code).toBe(0)
+      const lines = text.out.trim().split('\n')
+      expect(lines).toHaveLength(3)
+      expect(lines[0]).toMatch(/^quiet 2026-11-22T00:00Z\/1h: 300 rows, drift /)
+      expect(lines[1]).toBe('quiet 2026-11-22T01:00Z/1h … 2026-11-22T04:00Z/1h: 4 empty windows (no data)')
+      expect(lines[2]).toMatch(/^quiet 2026-11-22T05:00Z\/1h: 300 rows, drift .*quality failures 0/)
+      expect(text.out).not.toContain('QualityFailures')
+
+      const json = JSON.parse((await cairn('run', 'quiet_json', ...args, '--json')).out) as {
+        window: { label: string }
+        empty: boolean
+        rows: number
+        qualityFailures: string[]
+      }[]
+      expect(
+        json.map((w) => [w.window.label.slice(11, 16), w.empty, w.rows, w.qualityFailures.length]),
+      ).toEqual([
+        ['00:00', false, 300, 0],
+        ['01:00', true, 0, 0],
+        ['02:00', true, 0, 0],
+        ['03:00', true, 0, 0],
+        ['04:00', true, 0, 0],
+        ['05:00', false, 300, 0],
+      ])
+    } finally {
+      process.chdir(dir)
+      rmSync(sparse, { recursive: true, force: true })
+    }
+  })
+
   it('says what to do about unknown monitors and missing data', async () => {
     const r = await cairn('run', 'nope')
     expect(r.code).toBe(2)

@@ -38,6 +38,7 @@ function outcomeJson(o: MonitorRunOutcome) {
     monitor: r.monitor,
     window: r.window,
     status: r.status,
+    empty: r.status === 'empty',
     rows: r.rowCount,
     labelledRows: r.labelledRows,
     datasetDrift: r.drift?.datasetDrift ?? null,
@@ -60,6 +61,65 @@ function outcomeJson(o: MonitorRunOutcome) {
           },
         }
       : {}),
+  }
+}
+
+function alertNotes(o: MonitorRunOutcome): string[] {
+  return o.alerts
+    .filter((a) => a.transition)
+    .map((a) => (a.transition === 'firing' ? pc.red(`${a.rule} firing`) : pc.green(`${a.rule} resolved`)))
+}
+
+/** One window's line of `cairn monitor run`. */
+function outcomeLine(name: string, o: MonitorRunOutcome): string {
+  const r = o.result
+  const alerts = alertNotes(o)
+  const drifted = r.drift?.columns.filter((c) => c.drifted).map((c) => c.column) ?? []
+  const metrics = Object.entries(r.performance?.metrics ?? {})
+  return (
+    `${pc.bold(name)} ${r.window.label}: ${r.rowCount} rows, drift ${verdict(r.drift?.datasetDrift) ?? pc.yellow(r.status)}` +
+    `${r.drift?.driftShare !== null && r.drift ? ` (${drifted.length}/${r.drift.evaluated}${drifted.length ? `: ${drifted.slice(0, 6).join(', ')}` : ''})` : ''}` +
+    `, quality failures ${r.quality.failures}` +
+    `${
+      metrics.length
+        ? `, ${metrics
+            .slice(0, 2)
+            .map(([k, v]) => `${k} ${Number(v.toPrecision(4))}`)
+            .join(', ')}`
+        : ''
+    }` +
+    `${alerts.length ? ` — ${alerts.join(', ')}` : ''}` +
+    `${o.retrain ? ` — retrain: ${o.retrain.status}${o.retrain.decision ? ` ${o.retrain.decision.decision} v${o.retrain.challenger}` : ''}` : ''}\n`
+  )
+}
+
+/**
+ * Consecutive empty windows, printed as one line when the run ends or a window with rows comes:
+ * `m 2026-11-22T01:00Z/1h … 2026-11-22T04:00Z/1h: 4 empty windows (no data)`, with the alert
+ * transitions and quality failures they had.
+ */
+function emptyRun(name: string): { add(o: MonitorRunOutcome): void; flush(): void } {
+  let run: MonitorRunOutcome[] = []
+  return {
+    add(o) {
+      run.push(o)
+    },
+    flush() {
+      if (run.length === 0) return
+      const first = run[0] as MonitorRunOutcome
+      const last = run[run.length - 1] as MonitorRunOutcome
+      const span =
+        run.length === 1
+          ? first.result.window.label
+          : `${first.result.window.label} … ${last.result.window.label}`
+      const failures = run.reduce((n, o) => n + o.result.quality.failures, 0)
+      const alerts = run.flatMap((o) => alertNotes(o).map((a) => `${a} (${o.result.window.label})`))
+      process.stdout.write(
+        `${pc.bold(name)} ${span}: ${pc.dim(run.length === 1 ? 'empty window (no data)' : `${run.length} empty windows (no data)`)}` +
+          `${failures ? `, quality failures ${failures}` : ''}${alerts.length ? ` — ${alerts.join(', ')}` : ''}\n`,
+      )
+      run = []
+    },
   }
 }
 
@@ -96,35 +156,21 @@ export const registerMonitor: CommandRegistrar = (program) => {
             throw new CairnError('CAIRN_INVALID_ARGUMENT', `Invalid --now ${flags.now}`)
           const all: MonitorRunOutcome[] = []
           for (const name of targets) {
+            const empties = emptyRun(name)
             const outcomes = await service.run(name, {
               ...(flags.current ? { current: flags.current } : {}),
               ...(now !== undefined ? { now } : {}),
               onResult: (o) => {
                 if (flags.json) return
-                const r = o.result
-                const alerts = o.alerts
-                  .filter((a) => a.transition)
-                  .map((a) =>
-                    a.transition === 'firing' ? pc.red(`${a.rule} firing`) : pc.green(`${a.rule} resolved`),
-                  )
-                const drifted = r.drift?.columns.filter((c) => c.drifted).map((c) => c.column) ?? []
-                process.stdout.write(
-                  `${pc.bold(name)} ${r.window.label}: ${r.rowCount} rows, drift ${verdict(r.drift?.datasetDrift) ?? pc.yellow(r.status)}` +
-                    `${r.drift?.driftShare !== null && r.drift ? ` (${drifted.length}/${r.drift.evaluated}${drifted.length ? `: ${drifted.slice(0, 6).join(', ')}` : ''})` : ''}` +
-                    `, quality failures ${r.quality.failures}` +
-                    `${
-                      Object.keys(r.performance?.metrics ?? {}).length
-                        ? `, ${Object.entries(r.performance?.metrics ?? {})
-                            .slice(0, 2)
-                            .map(([k, v]) => `${k} ${Number(v.toPrecision(4))}`)
-                            .join(', ')}`
-                        : ''
-                    }` +
-                    `${alerts.length ? ` — ${alerts.join(', ')}` : ''}` +
-                    `${o.retrain ? ` — retrain: ${o.retrain.status}${o.retrain.decision ? ` ${o.retrain.decision.decision} v${o.retrain.challenger}` : ''}` : ''}\n`,
-                )
+                if (o.result.status === 'empty' && o.result.window.kind === 'window' && !o.retrain) {
+                  empties.add(o)
+                  return
+                }
+                empties.flush()
+                process.stdout.write(outcomeLine(name, o))
               },
             })
+            empties.flush()
             if (outcomes.length === 0 && !flags.json)
               process.stdout.write(`${pc.bold(name)}: ${pc.dim('no windows due')}\n`)
             all.push(...outcomes)
