@@ -5,7 +5,7 @@
  *    scikit-learn (../shared/peers/fastapi-sklearn) vs a bare Node http server answering a constant;
  *  - batch: scoring 1,000,000 rows from CSV, `cairn predict` vs pandas + scikit-learn in chunks.
  *
- *   flock /tmp/cairn-bench.lock npx tsx bench/serving/serving.ts [--seconds 10] [--rounds 3] [--rows 1000000]
+ *   flock /tmp/cairn-bench.lock npx tsx bench/serving/serving.ts [--seconds 10] [--rounds 3] [--rows 1000000] [--batch-rounds 2]
  */
 import { spawn } from 'node:child_process'
 import { createWriteStream } from 'node:fs'
@@ -43,6 +43,7 @@ const arg = (name: string, fallback: number) => {
 const SECONDS = arg('seconds', 10)
 const BATCH_ROWS = arg('rows', 1_000_000)
 const ROUNDS = arg('rounds', 3)
+const BATCH_ROUNDS = arg('batch-rounds', 2)
 const CONNECTIONS = 16
 const BODY =
   '{"longitude":-122.23,"latitude":37.88,"housing_median_age":41,"total_rooms":880,"total_bedrooms":129,"population":322,"households":126,"median_income":8.3252}'
@@ -188,31 +189,42 @@ try {
   note(`writing ${BATCH_ROWS} rows of input`)
   const input = join(work, 'houses.csv')
   await writeInput(input, rows, features, BATCH_ROWS)
-  note('cairn predict')
-  const cairnBatch = await runJson(
-    process.execPath,
-    [
-      ...cli,
-      'predict',
-      'models:/housing@production',
-      '--input',
-      input,
-      '--output',
-      join(work, 'predictions'),
-      '--keep',
-      'id',
-      '--json',
-      ...stores,
-    ],
-    { CAIRN_PROGRESS: 'off' },
-  )
-  note('pandas + scikit-learn')
-  const peerBatch = await runJson('/usr/bin/python3', [
-    join(here, 'batch_peer.py'),
-    housingCsv,
-    input,
-    join(work, 'peer-out.csv'),
-  ])
+  type CairnBatch = { rows: number; seconds: number; rowsPerSecond: number }
+  type PeerBatch = { rows: number; seconds: number; rows_per_second: number }
+  const cairnBatches: CairnBatch[] = []
+  const peerBatches: PeerBatch[] = []
+  for (let r = 0; r < BATCH_ROUNDS; r++) {
+    note(`cairn predict (round ${r + 1})`)
+    await rm(join(work, 'predictions'), { recursive: true, force: true })
+    cairnBatches.push(
+      (await runJson(
+        process.execPath,
+        [
+          ...cli,
+          'predict',
+          'models:/housing@production',
+          '--input',
+          input,
+          '--output',
+          join(work, 'predictions'),
+          '--keep',
+          'id',
+          '--json',
+          ...stores,
+        ],
+        { CAIRN_PROGRESS: 'off' },
+      )) as CairnBatch,
+    )
+    note(`pandas + scikit-learn (round ${r + 1})`)
+    peerBatches.push(
+      (await runJson('/usr/bin/python3', [
+        join(here, 'batch_peer.py'),
+        housingCsv,
+        input,
+        join(work, 'peer-out.csv'),
+      ])) as PeerBatch,
+    )
+  }
   await registry.close()
   await tracking.close()
   await metadata.close()
@@ -284,14 +296,17 @@ try {
       `prediction log (${label}): ${x.logged} rows for ${x.answered} answered requests, ${x.dropped} dropped${x.logged === x.answered && x.dropped === 0 ? '' : '  <-- MISMATCH'}`,
     )
   }
-  const cb = cairnBatch as { rows: number; seconds: number; rowsPerSecond: number }
-  const pb = peerBatch as { rows: number; seconds: number; rows_per_second: number }
-  console.log(`\nBatch scoring — ${BATCH_ROWS} rows of CSV, same model`)
+  // Batch work is CPU-bound: the fastest of the rounds is the one least disturbed by other load.
+  const cb = cairnBatches.reduce((x, y) => (y.seconds < x.seconds ? y : x))
+  const pb = peerBatches.reduce((x, y) => (y.seconds < x.seconds ? y : x))
   console.log(
-    `cairn predict (DuckDB stream, Parquet out)   ${Math.round(cb.rowsPerSecond).toString().padStart(9)} rows/s  (${cb.seconds.toFixed(1)} s)`,
+    `\nBatch scoring — ${BATCH_ROWS} rows of CSV, same model, ${BATCH_ROUNDS} alternating rounds (best shown; all: cairn ${cairnBatches.map((x) => x.seconds.toFixed(1)).join(' / ')} s, pandas ${peerBatches.map((x) => x.seconds.toFixed(1)).join(' / ')} s)`,
   )
   console.log(
-    `pandas + sklearn (65,536-row chunks, CSV out) ${Math.round(pb.rows_per_second).toString().padStart(9)} rows/s  (${pb.seconds.toFixed(1)} s)`,
+    `cairn predict (DuckDB stream, Parquet out, whole command)  ${Math.round(cb.rowsPerSecond).toString().padStart(9)} rows/s  (${cb.seconds.toFixed(1)} s)`,
+  )
+  console.log(
+    `pandas + sklearn (65,536-row chunks, CSV out, loop only)   ${Math.round(pb.rows_per_second).toString().padStart(9)} rows/s  (${pb.seconds.toFixed(1)} s)`,
   )
   console.log(`cairn / pandas+sklearn: ${(cb.rowsPerSecond / pb.rows_per_second).toFixed(2)}x rows/s`)
 } finally {
