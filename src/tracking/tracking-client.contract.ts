@@ -531,6 +531,7 @@ export function trackingClientContract(backend: string, setup: () => Promise<Tra
               { key: 'score', value: 0.1 + 0.2 + i, step: 7, timestamp: 1_700_000_000_123 },
               { key: 'score', value: 5, step: 3, timestamp: 1 },
               { key: 'tiny', value: 5e-324 },
+              { key: '__proto__', value: i },
               { key: 'nan', value: Number.NaN },
               { key: 'inf', value: i % 2 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY },
             ],
@@ -554,6 +555,10 @@ export function trackingClientContract(backend: string, setup: () => Promise<Tra
             timestamp: 1_700_000_000_123,
           })
           expect(run.data.metrics.tiny?.value).toBe(5e-324)
+          expect(Object.getOwnPropertyDescriptor(run.data.metrics, '__proto__')?.value).toMatchObject({
+            key: '__proto__',
+            value: Number(run.info.runName.slice(-1)),
+          })
           expect(run.data.metrics.nan?.value).toBeNaN()
           expect(Math.abs(run.data.metrics.inf?.value ?? 0)).toBe(Number.POSITIVE_INFINITY)
         }

@@ -83,11 +83,22 @@ export function metricJson(m: Metric): Record<string, unknown> {
   return { key: m.key, value: encodeNumber(m.value), timestamp: m.timestamp, step: m.step }
 }
 
+/**
+ * A run's metrics as MLflow lists them. The store's metric objects already have MLflow's shape
+ * (`{key, value, timestamp, step}`), so a page of runs with only finite values is serialised as is
+ * instead of copying tens of thousands of objects; NaN and ±Infinity need the string form.
+ */
+function metricsJson(metrics: Record<string, Metric>): unknown[] {
+  const list = Object.values(metrics)
+  for (const m of list) if (!Number.isFinite(m.value)) return list.map(metricJson)
+  return list
+}
+
 export function runJson(run: Run, uris: ArtifactUriMapper): Record<string, unknown> {
   return {
     info: runInfoJson(run.info, uris),
     data: compact({
-      metrics: Object.values(run.data.metrics).map(metricJson),
+      metrics: metricsJson(run.data.metrics),
       params: kv(run.data.params),
       tags: kv(run.data.tags),
     }),
