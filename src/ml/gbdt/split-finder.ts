@@ -43,6 +43,7 @@ export class SplitFinder {
   private readonly maxCatThreshold: number
   private readonly catSmooth: number
   private readonly catL2: number
+  private readonly minSplitGain: number
   private readonly order = new Int32Array(256)
   private readonly keys = new Float64Array(256)
 
@@ -54,6 +55,7 @@ export class SplitFinder {
     this.maxCatThreshold = s.maxCatThreshold
     this.catSmooth = s.catSmooth
     this.catL2 = s.catL2
+    this.minSplitGain = s.minSplitGain
   }
 
   score(g: number, h: number, l2: number): number {
@@ -181,8 +183,9 @@ export class SplitFinder {
     const l1 = this.l1 / gScale
     const mcw = this.mcw / hScale
     const sp = scoreL1(G, H, l2, l1)
-    const best0 = (cand[co + C_GAIN] as number) / factor
-    let best = best0
+    // This feature's best starts from the node's threshold, not from the candidate so far, so the
+    // choice does not depend on which features a thread scanned before (thread-count independent).
+    let best = this.minSplitGain / factor
     let bestBin = -1
     let bestDl = 0
     let bGL = 0
@@ -272,11 +275,13 @@ export class SplitFinder {
       }
     }
     if (bestBin < 0) return
+    const gain = best * factor
+    if (!(gain > (cand[co + C_GAIN] as number))) return
     const HLr = bHL * hScale
     const HRr = (H - bHL) * hScale
     // Without missing values here, unseen missing values follow the heavier child.
     if (!hasMissing) bestDl = HLr >= HRr ? 1 : 0
-    cand[co + C_GAIN] = best * factor
+    cand[co + C_GAIN] = gain
     cand[co + C_FEATURE] = f
     cand[co + C_BIN] = bestBin
     cand[co + C_DEFAULT_LEFT] = bestDl
