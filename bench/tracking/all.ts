@@ -2,7 +2,9 @@
  * Run the three tracking benchmarks and write their figures under "## Tracking" in
  * bench/RESULTS.md (replacing that section only).
  *
- *   flock /tmp/cairn-bench.lock npx tsx bench/tracking/all.ts
+ *   flock /tmp/cairn-bench.lock npx tsx bench/tracking/all.ts [--print]
+ *
+ * `--print` prints the section instead of writing it (to paste it while others edit the file).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
@@ -46,6 +48,10 @@ const body = [
   '',
 ].join('\n')
 
+if (process.argv.includes('--print')) {
+  console.log(`\n${body}`)
+  process.exit(0)
+}
 const path = `${repoRoot}bench/RESULTS.md`
 const current = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmark results\n\n'
 const start = current.indexOf('## Tracking\n')
