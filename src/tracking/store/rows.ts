@@ -69,15 +69,18 @@ export async function loadExperimentTags(
   return out
 }
 
-/** The JSON aggregate of one run's rows of `table`, as a correlated subquery over `r.run_uuid`. */
+/**
+ * The JSON aggregate of one run's rows of `table`, as a correlated subquery over `r.run_uuid`:
+ * `{key: value}` for params and tags, `[[key, value, timestamp, step], …]` for metrics (both
+ * databases build arrays far faster than objects; a NaN value is null).
+ */
 function runJson(dialect: SqlDialect, table: 'params' | 'tags' | 'latest_metrics') {
   const from = sql`from ${sql.table(table)} x where x.run_uuid = r.run_uuid`
   const value = sql`case when x.is_nan = 1 then null else x.value end`
   if (dialect === 'sqlite')
     return table === 'latest_metrics'
-      ? sql`(select json_group_object(x.key, json_object('key', x.key, 'value', ${value}, 'timestamp', x.timestamp, 'step', x.step)) ${from})`
+      ? sql`(select json_group_array(json_array(x.key, ${value}, x.timestamp, x.step)) ${from})`
       : sql`(select json_group_object(x.key, x.value) ${from})`
-  // PostgreSQL builds arrays far faster than objects: metrics come as [key, value, timestamp, step].
   return table === 'latest_metrics'
     ? sql`(select json_agg(json_build_array(x.key, ${value}, x.timestamp, x.step))::text ${from})`
     : sql`(select json_object_agg(x.key, x.value)::text ${from})`
@@ -95,9 +98,8 @@ type RunRow = RunsTable & { params: string | null; tags: string | null; metrics:
 /**
  * Full runs (info, params, tags, latest metrics, dataset inputs) for `ids`, in that order; ids of
  * runs that do not exist are skipped. Two statements whatever the number of runs: the ids travel as
- * one parameter, and the database builds each run's params, tags and metrics as JSON objects that
- * `JSON.parse` turns straight into the run's records (for pages of many runs this beats reading
- * tens of thousands of rows and building the objects one by one).
+ * one parameter, and the database builds each run's params, tags and metrics as JSON (for pages of
+ * many runs, one `JSON.parse` per run beats reading tens of thousands of rows one by one).
  */
 export async function loadRuns(db: Db, dialect: SqlDialect, ids: readonly string[]): Promise<Run[]> {
   if (ids.length === 0) return []
@@ -109,7 +111,7 @@ export async function loadRuns(db: Db, dialect: SqlDialect, ids: readonly string
     )
   const runs = new Map<string, Run>()
   for (const row of result.rows) {
-    const metrics = row.metrics ? parseMetrics(row.metrics, dialect) : {}
+    const metrics = row.metrics ? parseMetrics(row.metrics) : {}
     runs.set(row.run_uuid, {
       info: toRunInfo(row),
       data: {
@@ -124,23 +126,18 @@ export async function loadRuns(db: Db, dialect: SqlDialect, ids: readonly string
   return [...runs.values()]
 }
 
-/** A run's latest metrics from the JSON its query built (NaN as null; ±Infinity as strings on PostgreSQL). */
-function parseMetrics(json: string, dialect: SqlDialect): Record<string, Metric> {
-  const value = (v: number | string | null) =>
-    typeof v === 'number' ? v : v === null ? Number.NaN : Number(v)
-  if (dialect === 'sqlite') {
-    const metrics = JSON.parse(json) as Record<string, Metric>
-    for (const key in metrics) {
-      const m = metrics[key]!
-      if (typeof m.value !== 'number') m.value = value(m.value)
-    }
-    return metrics
-  }
+/** A run's latest metrics from its `[[key, value, timestamp, step], …]` (NaN as null; PostgreSQL writes ±Infinity as strings). */
+function parseMetrics(json: string): Record<string, Metric> {
   const metrics: Record<string, Metric> = {}
   for (const [key, v, timestamp, step] of JSON.parse(json) as Array<
     [string, number | string | null, number, number]
   >) {
-    const m = { key, value: value(v), timestamp: Number(timestamp), step: Number(step) }
+    const m = {
+      key,
+      value: typeof v === 'number' ? v : v === null ? Number.NaN : Number(v),
+      timestamp: Number(timestamp),
+      step: Number(step),
+    }
     if (key === '__proto__')
       Object.defineProperty(metrics, key, { value: m, enumerable: true, writable: true })
     else metrics[key] = m
