@@ -19,8 +19,8 @@ export type AlertTransition = 'firing' | 'resolved' | null
  * Advance a rule by one window. The condition must hold for `forWindows` consecutive windows to
  * fire; a firing alert stays firing (and is not announced again) until the condition stops
  * holding, when it resolves. A window where the condition is unknown (no data to decide) leaves
- * the state as it was. Windows at or before the last one seen are ignored, so re-running a
- * window is harmless.
+ * the state as it was. Windows at or before the last one seen are ignored (the alert engine
+ * re-applies a window evaluated again from the state kept before it, with `applyOutcome`).
  */
 export function stepAlert(
   prev: AlertState | undefined,
@@ -30,7 +30,15 @@ export function stepAlert(
   window: { start: number; end: number },
   now: number,
 ): { next: AlertState; transition: AlertTransition } {
-  const state: AlertState = prev ?? {
+  const state = prev ?? initialAlertState(ids, now)
+  if (state.lastWindowEnd !== null && window.end <= state.lastWindowEnd)
+    return { next: state, transition: null }
+  return applyOutcome(state, forWindows, outcome, window, now)
+}
+
+/** The state before any window. */
+export function initialAlertState(ids: { monitor: string; rule: string }, now: number): AlertState {
+  return {
     ...ids,
     state: 'inactive',
     streak: 0,
@@ -39,8 +47,16 @@ export function stepAlert(
     lastValue: null,
     lastChangeTime: now,
   }
-  if (state.lastWindowEnd !== null && window.end <= state.lastWindowEnd)
-    return { next: state, transition: null }
+}
+
+/** Apply one window's outcome to a state, whatever windows it has seen (see `stepAlert`). */
+export function applyOutcome(
+  state: AlertState,
+  forWindows: number,
+  outcome: { holds: boolean | null; value: number | null },
+  window: { start: number; end: number },
+  now: number,
+): { next: AlertState; transition: AlertTransition } {
   const next: AlertState = {
     ...state,
     lastWindowEnd: window.end,

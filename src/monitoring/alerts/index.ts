@@ -10,7 +10,13 @@ export {
   parseAlertRules,
   parseCondition,
 } from './alert-rule.js'
-export { type AlertState, type AlertTransition, stepAlert } from './alert-state.js'
+export {
+  type AlertState,
+  type AlertTransition,
+  applyOutcome,
+  initialAlertState,
+  stepAlert,
+} from './alert-state.js'
 export { type ConditionOutcome, evaluateCondition } from './evaluate-condition.js'
 export {
   type AlertmanagerAlert,

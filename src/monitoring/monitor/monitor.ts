@@ -279,7 +279,9 @@ export class Monitor {
     await store.saveResult(result)
     const rules = this.#options.rules ?? []
     const alerts =
-      rules.length > 0 ? await evaluateAlerts(store, rules, result, this.#options.notifiers ?? new Map()) : []
+      rules.length > 0
+        ? await evaluateAlerts(store, rules, result, this.#options.notifiers ?? new Map(), this.#now())
+        : []
     return { result, alerts }
   }
 

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { takeRows } from '../../data/index.js'
 import { createNotifiers, parseAlertRules } from '../alerts/index.js'
 import { MonitorStore } from '../store/index.js'
+import { startRecorder } from '../test-support/http-recorder.js'
 import { syntheticFrame } from '../test-support/synthetic.js'
 import { tempMetadataStore } from '../test-support/temp-store.js'
 import { Monitor, type WindowSource } from './monitor.js'
@@ -72,6 +73,77 @@ describe('a window evaluated before its end', () => {
     expect((await store.listRuns('live')).map((r) => [r.windowStart, r.rowCount])).toEqual([[T0, 400]])
     // now it is done
     expect(await monitor.runWindows(source)).toEqual([])
+  })
+
+  it('recomputes alert state from the complete window: a partial-window alert resolves, a holding one stays', async () => {
+    const hook = await startRecorder()
+    try {
+      const state = { arrived: 100 }
+      let clock = T0 + 15 * 60_000
+      const store = new MonitorStore(ctx.store)
+      const monitor = new Monitor({
+        name: 'traffic',
+        config: { window: '1h' },
+        reference: { frame: reference },
+        store,
+        rules: parseAlertRules([
+          { name: 'LowTraffic', when: 'rows < 200', notify: ['ops'] },
+          { name: 'Traffic', when: 'rows > 50', notify: ['ops'] },
+        ]),
+        notifiers: createNotifiers({ ops: { type: 'webhook', url: `${hook.url}/alerts`, backoffMs: 1 } }),
+        clock: () => clock,
+      })
+      const source = arrivingSource(state)
+      const sent = () =>
+        hook.requests.map((r) => {
+          const b = r.body as { alert: string; status: string; value: number }
+          return `${b.alert}:${b.status}:${b.value}`
+        })
+      const transitions = (rs: Awaited<ReturnType<Monitor['runWindows']>>) =>
+        rs.flatMap((r) =>
+          r.alerts.map((a) => `${a.rule}:${a.state}${a.transition ? `:${a.transition}` : ''}`),
+        )
+
+      // 15 minutes into the hour, `--now` closes it: 100 rows so far, both rules fire
+      const early = await monitor.runWindows(source, { now: T0 + HOUR })
+      expect(transitions(early)).toEqual(['LowTraffic:firing:firing', 'Traffic:firing:firing'])
+      expect(sent()).toEqual(['LowTraffic:firing:100', 'Traffic:firing:100'])
+
+      // after the hour, with all 400 rows: LowTraffic no longer holds and resolves; Traffic still
+      // holds and stays firing without a second notification
+      state.arrived = 400
+      clock = T0 + HOUR + 60_000
+      const again = await monitor.runWindows(source)
+      expect(transitions(again)).toEqual(['LowTraffic:inactive:resolved', 'Traffic:firing'])
+      expect(again[0]?.alerts.every((a) => a.reevaluated)).toBe(true)
+      expect(sent()).toEqual(['LowTraffic:firing:100', 'Traffic:firing:100', 'LowTraffic:resolved:400'])
+      const resolved = hook.requests[2]?.body as { startsAt: string; endsAt: string }
+      expect(resolved.startsAt).toBe(new Date(T0).toISOString())
+      expect(resolved.endsAt).toBe(new Date(clock).toISOString())
+
+      const states = await store.alertStates('traffic')
+      expect(states.map((s) => [s.rule, s.state, s.streak, s.lastValue, s.lastWindowEnd])).toEqual([
+        ['LowTraffic', 'inactive', 0, 400, T0 + HOUR],
+        ['Traffic', 'firing', 1, 400, T0 + HOUR],
+      ])
+      const events = await store.alertEvents({ monitor: 'traffic' })
+      expect(events.map((e) => `${e.rule}:${e.status}`)).toEqual([
+        'LowTraffic:resolved',
+        'Traffic:firing',
+        'LowTraffic:firing',
+      ])
+      expect(events[0]?.message).toContain('was evaluated again')
+
+      // the window is done; the next one carries on from the complete window's state
+      expect(await monitor.runWindows(source)).toEqual([])
+      clock = T0 + 2 * HOUR + 60_000
+      const next = await monitor.runWindows(source)
+      expect(next.map((r) => r.result.rowCount)).toEqual([0])
+      expect(transitions(next)).toEqual(['LowTraffic:firing:firing', 'Traffic:inactive:resolved'])
+      expect(sent().slice(3)).toEqual(['LowTraffic:firing:0', 'Traffic:resolved:0'])
+    } finally {
+      await hook.close()
+    }
   })
 
   it('counts the lag: a window is done only when evaluated after its end plus the lag', async () => {

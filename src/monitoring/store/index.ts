@@ -1,5 +1,6 @@
 export {
   type AlertEvent,
+  type AlertWindowRecord,
   type MonitorRecord,
   type MonitorRunSummary,
   MonitorStore,

@@ -88,5 +88,44 @@ export function monitorStoreContract(
         'firing',
       ])
     })
+
+    it('re-applies a window evaluated again from the alert state kept before it', async () => {
+      const rules = parseAlertRules([{ name: 'Drift', when: 'dataset_drift for 2 windows', notify: ['log'] }])
+      const notifiers = createNotifiers()
+      const step = async (i: number, drift: boolean) => {
+        const [o] = await evaluateAlerts(store, rules, fakeResult(i, { drift }), notifiers, 1_000 + i)
+        return `${o?.state}${o?.transition ? `:${o.transition}` : ''}${o?.reevaluated ? ' (again)' : ''}`
+      }
+      expect([await step(0, true), await step(1, true), await step(2, true)]).toEqual([
+        'pending',
+        'firing:firing',
+        'firing',
+      ])
+      // window 1 again, without drift: the state before it (pending) is taken up again, and
+      // window 2 (drifted) re-applied after it
+      expect(await step(1, false)).toBe('pending:resolved (again)')
+      const [state] = await store.alertStates('housing')
+      expect(state).toMatchObject({
+        state: 'pending',
+        streak: 1,
+        activeSince: fakeResult(2).window.start,
+        lastWindowEnd: fakeResult(2).window.end,
+      })
+      const kept = await store.alertWindows('housing', { rule: 'Drift' })
+      expect(kept.map((k) => [k.window.end, k.holds, k.stateBefore?.state ?? null])).toEqual([
+        [fakeResult(0).window.end, true, null],
+        [fakeResult(1).window.end, false, 'pending'],
+        [fakeResult(2).window.end, true, 'inactive'],
+      ])
+      expect((await store.alertWindows('housing', { fromEnd: fakeResult(2).window.end })).length).toBe(1)
+      // the same window once more with the same result changes nothing
+      expect(await step(1, false)).toBe('pending (again)')
+      expect(await step(3, true)).toBe('firing:firing')
+      expect((await store.alertEvents({ monitor: 'housing' })).map((e) => [e.status, e.windowEnd])).toEqual([
+        ['firing', fakeResult(3).window.end],
+        ['resolved', fakeResult(1).window.end],
+        ['firing', fakeResult(1).window.end],
+      ])
+    })
   })
 }

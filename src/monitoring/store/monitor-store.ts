@@ -60,6 +60,21 @@ export interface AlertEvent {
   notifications: NotifyOutcome[]
 }
 
+/**
+ * One rule's record of one evaluated window: its state before the window and what the
+ * condition gave, so the window can be re-applied when it is evaluated again.
+ */
+export interface AlertWindowRecord {
+  monitor: string
+  rule: string
+  window: { start: number; end: number }
+  holds: boolean | null
+  value: number | null
+  /** null when the rule had no state before this window. */
+  stateBefore: AlertState | null
+  evaluatedTime: number
+}
+
 type Db = Kysely<Database> | Transaction<Database>
 
 const toBool = (v: number | null): boolean | null => (v === null ? null : v !== 0)
@@ -434,14 +449,60 @@ export class MonitorStore {
     }))
   }
 
-  /** Save a rule's state and, when it changed phase, the event — in one transaction. */
+  /** Alert history of a monitor (all rules, or one) from windows ending at or after `fromEnd`, oldest first. */
+  async alertWindows(
+    monitor: string,
+    options: { rule?: string; fromEnd?: number } = {},
+  ): Promise<AlertWindowRecord[]> {
+    let q = this.#db.selectFrom('monitor_alert_windows').selectAll().where('monitor', '=', monitor)
+    if (options.rule !== undefined) q = q.where('rule', '=', options.rule)
+    if (options.fromEnd !== undefined) q = q.where('window_end', '>=', options.fromEnd)
+    const rows = await q.orderBy('rule').orderBy('window_end').orderBy('window_start').execute()
+    return rows.map((r) => ({
+      monitor: r.monitor,
+      rule: r.rule,
+      window: { start: Number(r.window_start), end: Number(r.window_end) },
+      holds: toBool(r.holds),
+      value: r.value,
+      stateBefore: r.state_before === null ? null : (JSON.parse(r.state_before) as AlertState),
+      evaluatedTime: Number(r.evaluated_time),
+    }))
+  }
+
+  /**
+   * Save a rule's state, the history records of the windows that made it (replacing those of the
+   * same windows) and, when it changed phase, the event — in one transaction.
+   */
   async saveAlertState(
     state: AlertState,
     meta: { labels: Record<string, string>; annotations: Record<string, string> },
     event?: Omit<AlertEvent, 'eventId'>,
+    windows: readonly AlertWindowRecord[] = [],
   ): Promise<AlertEvent | undefined> {
     let stored: AlertEvent | undefined
     await this.metadata.transaction(async (trx) => {
+      for (const w of windows) {
+        await trx
+          .deleteFrom('monitor_alert_windows')
+          .where('monitor', '=', w.monitor)
+          .where('rule', '=', w.rule)
+          .where('window_end', '=', w.window.end)
+          .where('window_start', '=', w.window.start)
+          .execute()
+        await trx
+          .insertInto('monitor_alert_windows')
+          .values({
+            monitor: w.monitor,
+            rule: w.rule,
+            window_end: w.window.end,
+            window_start: w.window.start,
+            holds: toInt(w.holds),
+            value: finite(w.value),
+            state_before: w.stateBefore === null ? null : JSON.stringify(w.stateBefore),
+            evaluated_time: w.evaluatedTime,
+          })
+          .execute()
+      }
       const row = {
         state: state.state,
         streak: state.streak,

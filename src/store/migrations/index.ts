@@ -6,6 +6,7 @@ import { dataBase } from './0300-data.js'
 import { pipelinesBase } from './0400-pipelines.js'
 import { servingBase } from './0500-serving.js'
 import { monitoringBase } from './0600-monitoring.js'
+import { monitoringAlertWindows } from './0601-monitoring-alert-windows.js'
 import type { CairnMigration } from './migration.js'
 
 export { type CairnMigration, col, type SqlDialect } from './migration.js'
@@ -18,6 +19,7 @@ export const migrations: CairnMigration[] = [
   registryBase,
   servingBase,
   monitoringBase,
+  monitoringAlertWindows,
   pipelinesBase,
   dataBase,
 ]

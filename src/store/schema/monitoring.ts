@@ -90,10 +90,28 @@ export interface MonitorAlertEventsTable {
   notifications: string
 }
 
+/**
+ * One rule's history, one row per evaluated window: the rule's state before the window (JSON,
+ * null before the first window) and what the condition gave, so a window evaluated again is
+ * re-applied from where it started.
+ */
+export interface MonitorAlertWindowsTable {
+  monitor: string
+  rule: string
+  window_end: number
+  window_start: number
+  /** 1/0; null when the condition could not be decided. */
+  holds: number | null
+  value: number | null
+  state_before: string | null
+  evaluated_time: number
+}
+
 export interface MonitoringTables {
   monitors: MonitorsTable
   monitor_runs: MonitorRunsTable
   monitor_values: MonitorValuesTable
   monitor_alert_states: MonitorAlertStatesTable
   monitor_alert_events: MonitorAlertEventsTable
+  monitor_alert_windows: MonitorAlertWindowsTable
 }
