@@ -1,6 +1,6 @@
 import { hash3 } from '../trees/random.js'
 import { binCategoryRange, binNumericRange, numericEdges, transposeBins } from './binning.js'
-import { buildHistogram, buildPackedHistogram, subtractHistogram, unpackFeature } from './histogram.js'
+import { buildHistogram, buildPackedHistogramRange, subtractHistogram, unpackFeature } from './histogram.js'
 import { computeGradients, lossSum } from './objectives.js'
 import { radixSortFloat64 } from './radix-sort.js'
 import type { GbdtJob } from './shared.js'
@@ -34,7 +34,6 @@ const GATHER_SPREAD = 3
 interface Gathered {
   bins32: Uint32Array
   bins: Uint8Array
-  q: Float64Array
   gh: Float64Array
   /** 0, 1, 2, …: the gathered rows in order. */
   ids: Int32Array
@@ -202,6 +201,15 @@ export class GbdtEngine {
     v.seg[s + 1] = k
     const pack = job.pack
     if (!pack) return
+    // The rows' bins in the tree's starting order (all rows in order, or the sampled ones).
+    const ws = job.stride >> 2
+    if (sampled) {
+      const { bins32, pbins32, idx } = v
+      for (let i = this.r0; i < k; i++) {
+        const r = idx[i] as number
+        for (let w = 0; w < ws; w++) pbins32[i * ws + w] = bins32[r * ws + w] as number
+      }
+    } else v.pbins32.set(v.bins32.subarray(this.r0 * ws, this.r1 * ws), this.r0 * ws)
     // Rounding noise: a fixed random word per row, scrambled by a per-tree mask.
     quantizeRows(
       v.idx,
@@ -234,8 +242,17 @@ export class GbdtEngine {
       const right = c[3 + 3 * e] as number
       const b = seg[segBase + 2 * node] as number
       const end = seg[segBase + 2 * node + 1] as number
-      const col = (tFeature[node] as number) * n
       const flags = tFlags[node] as number
+      if (job.pack) {
+        const f = tFeature[node] as number
+        const nl = partitionPacked(v, job.stride, b, end, f, flags, tBin[node] as number, node * CAT_WORDS)
+        seg[segBase + 2 * left] = b
+        seg[segBase + 2 * left + 1] = nl
+        seg[segBase + 2 * right] = nl
+        seg[segBase + 2 * right + 1] = end
+        continue
+      }
+      const col = (tFeature[node] as number) * n
       const dl = flags & 1
       // Branch-free: every row is written to both sides and the side's cursor advances by 0 or 1
       // (a data-dependent branch here mispredicts half the time).
@@ -297,21 +314,23 @@ export class GbdtEngine {
       const end = v.seg[segBase + 2 * node + 1] as number
       const m = end - b
       if (m === 0) continue
+      if (job.pack) {
+        buildPackedHistogramRange(v.pbins, v.pbins32, job.stride, job.f, v.q, b, end, hist, ho)
+        continue
+      }
       const span = (v.idx[end - 1] as number) - (v.idx[b] as number) + 1
       if (span > GATHER_SPREAD * m) {
         const g = this.gatherRows(b, end, ghOff)
-        if (job.pack) buildPackedHistogram(g.bins, g.bins32, job.stride, job.f, g.q, g.ids, 0, m, hist, ho)
-        else buildHistogram(g.bins, g.bins32, job.stride, job.f, g.gh, 0, g.ids, 0, m, hist, ho)
+        buildHistogram(g.bins, g.bins32, job.stride, job.f, g.gh, 0, g.ids, 0, m, hist, ho)
         continue
       }
-      if (job.pack) buildPackedHistogram(v.bins, v.bins32, job.stride, job.f, v.q, v.idx, b, end, hist, ho)
-      else buildHistogram(v.bins, v.bins32, job.stride, job.f, v.gh, ghOff, v.idx, b, end, hist, ho)
+      buildHistogram(v.bins, v.bins32, job.stride, job.f, v.gh, ghOff, v.idx, b, end, hist, ho)
     }
   }
 
   private gathered: Gathered | null = null
 
-  /** Copy rows idx[b..e) (bin words and gradients) into contiguous scratch. */
+  /** Copy rows idx[b..e) (bin words and float gradients) into contiguous scratch (float histograms). */
   private gatherRows(b: number, e: number, ghOff: number): Gathered {
     const { job, v } = this
     const m = e - b
@@ -323,8 +342,7 @@ export class GbdtEngine {
       g = {
         bins32: words,
         bins: new Uint8Array(words.buffer),
-        q: new Float64Array(job.pack ? cap : 0),
-        gh: new Float64Array(job.pack ? 0 : 2 * cap),
+        gh: new Float64Array(2 * cap),
         ids: Int32Array.from({ length: cap }, (_, i) => i),
       }
       this.gathered = g
@@ -346,18 +364,12 @@ export class GbdtEngine {
         for (let k = 0; k < ws; k++) dst[d + k] = bins32[s + k] as number
       }
     }
-    if (job.pack) {
-      const q = v.q
-      const gq = g.q
-      for (let i = b, d = 0; i < e; i++, d++) gq[d] = q[idx[i] as number] as number
-    } else {
-      const gh = v.gh
-      const dg = g.gh
-      for (let i = b, d = 0; i < e; i++, d += 2) {
-        const s = ghOff + 2 * (idx[i] as number)
-        dg[d] = gh[s] as number
-        dg[d + 1] = gh[s + 1] as number
-      }
+    const gh = v.gh
+    const dg = g.gh
+    for (let i = b, d = 0; i < e; i++, d += 2) {
+      const s = ghOff + 2 * (idx[i] as number)
+      dg[d] = gh[s] as number
+      dg[d + 1] = gh[s + 1] as number
     }
     return g
   }
@@ -573,7 +585,7 @@ function rootRows(
 
 /**
  * Each row's (g, h) quantised with stochastic rounding and packed as g_q · 2^S + h_q into
- * `q[row]`; `hLevels` 0 means unit hessians (h_q = 1).
+ * `q[position]` (the row is `idx[position]`); `hLevels` 0 means unit hessians (h_q = 1).
  */
 function quantizeRows(
   idx: Int32Array,
@@ -600,6 +612,78 @@ function quantizeRows(
       hq = Math.floor((gh[off + 2 * r + 1] as number) * hInv + (x >>> 16) / 65536)
       hq = Math.max(0, Math.min(hl, hq))
     }
-    q[r] = gq * twoS + hq
+    q[i] = gq * twoS + hq
   }
+}
+
+/**
+ * Packed mode: stable partition of positions [b, end) by the node's split, moving each row's
+ * index, bin words and packed gradient together (left side in place, right side through scratch),
+ * so both children's rows stay contiguous. Reads and writes run in order. Returns the first right
+ * position.
+ */
+function partitionPacked(
+  v: GbdtViews,
+  stride: number,
+  b: number,
+  end: number,
+  f: number,
+  flags: number,
+  t: number,
+  bo: number,
+): number {
+  const { idx, tmp, pbins, pbins32, tbins32, q, tq, tBits } = v
+  const ws = stride >> 2
+  const dl = flags & T_DEFAULT_LEFT
+  const cat = (flags & T_CATEGORICAL) !== 0
+  let nl = b
+  let nr = 0
+  for (let i = b; i < end; i++) {
+    const bin = pbins[i * stride + f] as number
+    let go: number
+    if (cat) go = ((tBits[bo + (bin >> 5)] as number) >>> (bin & 31)) & 1
+    else {
+      const miss = (bin - 1) >>> 31
+      go = (miss & dl) | ((miss ^ 1) & ((bin - 1 - t) >>> 31))
+    }
+    // Branch-free: each row goes to both sides and the side's cursor advances by 0 or 1.
+    const s = i * ws
+    const L = nl * ws
+    const R = (b + nr) * ws
+    if (ws === 5) {
+      const w0 = pbins32[s] as number
+      const w1 = pbins32[s + 1] as number
+      const w2 = pbins32[s + 2] as number
+      const w3 = pbins32[s + 3] as number
+      const w4 = pbins32[s + 4] as number
+      pbins32[L] = w0
+      pbins32[L + 1] = w1
+      pbins32[L + 2] = w2
+      pbins32[L + 3] = w3
+      pbins32[L + 4] = w4
+      tbins32[R] = w0
+      tbins32[R + 1] = w1
+      tbins32[R + 2] = w2
+      tbins32[R + 3] = w3
+      tbins32[R + 4] = w4
+    } else {
+      for (let k = 0; k < ws; k++) {
+        const w = pbins32[s + k] as number
+        pbins32[L + k] = w
+        tbins32[R + k] = w
+      }
+    }
+    const r = idx[i] as number
+    const g = q[i] as number
+    idx[nl] = r
+    tmp[b + nr] = r
+    q[nl] = g
+    tq[b + nr] = g
+    nl += go
+    nr += go ^ 1
+  }
+  idx.set(tmp.subarray(b, b + nr), nl)
+  q.set(tq.subarray(b, b + nr), nl)
+  pbins32.set(tbins32.subarray(b * ws, (b + nr) * ws), nl * ws)
+  return nl
 }

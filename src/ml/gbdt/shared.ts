@@ -80,6 +80,9 @@ export type SharedName =
   | 'vpred'
   | 'gh'
   | 'q'
+  | 'pbins'
+  | 'tbins'
+  | 'tq'
   | 'noise'
   | 'gmax'
   | 'scal'
@@ -132,8 +135,17 @@ export class GbdtViews {
   readonly pred: Float64Array
   readonly vpred: Float64Array
   readonly gh: Float64Array
-  /** Packed quantised (g, h) of the current tree, per row. */
+  /** Packed quantised (g, h) of the current tree, by position (the row is `idx[position]`). */
   readonly q: Float64Array
+  /**
+   * Packed mode: the bin rows in the tree's current row order (`pbins` row i = `bins` row
+   * `idx[i]`), so every node's rows lie contiguously and histograms read memory in order.
+   */
+  readonly pbins: Uint8Array
+  readonly pbins32: Uint32Array
+  /** Scratch for the right side of a partition (rows and packed gradients). */
+  readonly tbins32: Uint32Array
+  readonly tq: Float64Array
   /** A random word per row for stochastic rounding. */
   readonly noise: Uint32Array
   /** Per thread and output: max |g| and max h of its rows. */
@@ -180,6 +192,10 @@ export class GbdtViews {
     this.vpred = new Float64Array(s.vpred)
     this.gh = new Float64Array(s.gh)
     this.q = new Float64Array(s.q)
+    this.pbins = new Uint8Array(s.pbins)
+    this.pbins32 = new Uint32Array(s.pbins)
+    this.tbins32 = new Uint32Array(s.tbins)
+    this.tq = new Float64Array(s.tq)
     this.noise = new Uint32Array(s.noise)
     this.gmax = new Float64Array(s.gmax)
     this.scal = new Float64Array(s.scal)
@@ -236,6 +252,9 @@ export function sharedSizes(job: Omit<GbdtJob, 'sab'>, sampleSize: number): Reco
     vpred: 8 * nv * k,
     gh: 8 * 2 * n * k,
     q: job.pack ? 8 * n : 0,
+    pbins: job.pack ? n * stride : 0,
+    tbins: job.pack ? n * stride : 0,
+    tq: job.pack ? 8 * n : 0,
     noise: job.pack ? 4 * n : 0,
     gmax: 8 * threads * k * 2,
     scal: 8 * 8,
