@@ -371,6 +371,16 @@ describe('cairn serve on registered models', () => {
       })
       const waited = Date.now() - t0
       expect(answer).toMatch(/^HTTP\/1\.1 408/)
+      const [head, body] = answer.split('\r\n\r\n')
+      expect(head).toMatch(/\r\ncontent-type: application\/json/i)
+      expect(JSON.parse(body ?? '')).toEqual({
+        error: {
+          code: 'CAIRN_REQUEST_TIMEOUT',
+          message: 'The request was not received in full within 1 s',
+          details: { requestTimeoutSeconds: 1 },
+          hint: expect.stringContaining('--request-timeout'),
+        },
+      })
       expect(waited).toBeGreaterThanOrEqual(900)
       expect(waited).toBeLessThan(5000)
       expect((await post(`${quick.url}/v1/models/housing/predict`, housingRow)).status).toBe(200)

@@ -23,7 +23,7 @@ import { decodeCsv } from './decode/csv-body.js'
 import { decodeMlflowBody } from './decode/mlflow-body.js'
 import { decodeNativeBody, isColumnar } from './decode/native-body.js'
 import { decodeV2Body } from './decode/v2-body.js'
-import { errorBody, type Protocol, toServingError } from './errors.js'
+import { clientErrorAnswer, errorBody, type Protocol, toServingError } from './errors.js'
 import { mlflowJson, nativeBatchJson, nativeRowJson, v2Json } from './format.js'
 import { servingOpenApi } from './openapi.js'
 
@@ -108,6 +108,14 @@ export async function createServingApp(o: ServingAppOptions): Promise<FastifyIns
     forceCloseConnections: 'idle',
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
+    clientErrorHandler(err, socket) {
+      if (err.code === 'ECONNRESET' || socket.destroyed) return
+      const answer = clientErrorAnswer(err, requestTimeout)
+      if (access !== 'off' && answer.code !== undefined)
+        accessLog.info({ status: answer.status, code: answer.code, remote: socket.remoteAddress })
+      if (socket.writable) socket.write(answer.raw)
+      socket.destroy(err)
+    },
   })
   app.decorateRequest('t0', 0)
 

@@ -86,3 +86,44 @@ export function errorBody(e: CairnError, protocol: Protocol): Record<string, unk
       }
   }
 }
+
+/**
+ * The raw HTTP answer to an error Node raises on a connection before a request reaches the
+ * routes (`clientError`): a request not received in full within the request timeout gets 408 in
+ * Cairn's error shape (CAIRN_REQUEST_TIMEOUT); header overflow (431) and other malformed requests
+ * (400) are answered as Fastify answers them.
+ */
+export function clientErrorAnswer(
+  err: Error & { code?: string },
+  requestTimeoutMs: number,
+): { status: number; code?: string; raw: string } {
+  let status: number
+  let reason: string
+  let body: string
+  let code: string | undefined
+  if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    const e = new CairnError(
+      'CAIRN_REQUEST_TIMEOUT',
+      `The request was not received in full within ${requestTimeoutMs / 1000} s`,
+      {
+        details: { requestTimeoutSeconds: requestTimeoutMs / 1000 },
+        hint: 'Send the whole request within the limit, or start the server with a longer --request-timeout',
+      },
+    )
+    status = e.status
+    code = e.code
+    reason = 'Request Timeout'
+    body = JSON.stringify(errorBody(e, 'native'))
+  } else if (err.code === 'HPE_HEADER_OVERFLOW') {
+    status = 431
+    reason = 'Request Header Fields Too Large'
+    body =
+      '{"error":"Request Header Fields Too Large","message":"Exceeded maximum allowed HTTP header size","statusCode":431}'
+  } else {
+    status = 400
+    reason = 'Bad Request'
+    body = '{"error":"Bad Request","message":"Client Error","statusCode":400}'
+  }
+  const raw = `HTTP/1.1 ${status} ${reason}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`
+  return { status, ...(code ? { code } : {}), raw }
+}
