@@ -31,7 +31,7 @@ export function demoOutput(): Promise<DemoOutput> {
           {
             cwd: dir,
             env: { ...process.env, CAIRN_FROM_SOURCE: '1', NO_COLOR: '1' },
-            timeout: 240_000,
+            timeout: 300_000,
             maxBuffer: 16 * 1024 * 1024,
           },
           (err, stdout, stderr) =>
