@@ -178,6 +178,11 @@ describe('examples/prediction-api', () => {
       expect(r.stderr).toMatch(
         /Deployment blocked: housing baseline \(rmse [\d.]+ vs champion [\d.]+: worse by/,
       )
+      // the deploy stage's own code and hint reach the user, not only the run's CAIRN_STAGE_FAILED
+      expect(r.stderr).toContain('CAIRN_GATE_REJECTED')
+      expect(r.stderr).toContain(
+        'The champion keeps serving. Improve the model (params.yaml, src/lib/candidates.ts) and run `cairn run` again, or raise deploy.tolerance.',
+      )
       expect(r.stdout + r.stderr).toMatch(/up to date/)
     } finally {
       await writeFile(join(dir, 'params.yaml'), params)
