@@ -52,6 +52,7 @@ export {
   runExperiments,
   runQueuedExperiments,
 } from './experiments/run-experiments.js'
+export { resolveDatasetDep, resolveModelDep } from './external-deps.js'
 export {
   buildGraph,
   checkOutputs,

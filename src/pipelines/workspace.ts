@@ -1,10 +1,11 @@
 import { join } from 'node:path'
-import { hashObject, loadProjectConfig, type ProjectConfig, STATE_DIR } from '../core/index.js'
+import { loadProjectConfig, type ProjectConfig, STATE_DIR } from '../core/index.js'
 import type { DataService } from '../data/index.js'
 import type { ArtifactStore, MetadataStore } from '../store/index.js'
 import type { TrackingClient } from '../tracking/index.js'
 import type { PipelineDefinition } from './definition/define-pipeline.js'
 import { loadPipelines, type ProjectPipelines } from './definition/load-pipelines.js'
+import { resolveDatasetDep, resolveModelDep } from './external-deps.js'
 import type { ExternalResolvers, ResolvedExternal } from './model.js'
 
 /** A project's pipelines with the stores they use, opened lazily. */
@@ -92,32 +93,16 @@ export async function openPipelineWorkspace(options: OpenWorkspaceOptions = {}):
             dataService ??= import('../data/index.js').then(async (d) =>
               d.createDataService({ metadata: m, artifacts: await ws.artifacts(), base: config.root }),
             )
-            const v = await (await dataService).show(version ? `${name}@${version}` : name)
-            return {
-              uri,
-              hash: v.contentHash,
-              size: v.sizeBytes,
-              version: v.version,
-              location: `data:${v.name}@${v.version}`,
-            }
+            return resolveDatasetDep(await dataService, name, version, uri)
           }),
         models: async (uri: string): Promise<ResolvedExternal> => {
           const m = await ws.metadata()
           if (!m) throw new Error('models:/ deps need a metadata store (sqlite:// or postgresql://)')
-          const { resolveModelUri, StoreRegistryClient } = await import('../registry/index.js')
-          const registry = new StoreRegistryClient({ metadata: m, artifacts: await ws.artifacts() })
-          const v = await resolveModelUri(registry, uri)
-          return {
+          const { StoreRegistryClient } = await import('../registry/index.js')
+          return resolveModelDep(
+            new StoreRegistryClient({ metadata: m, artifacts: await ws.artifacts() }),
             uri,
-            hash: hashObject({
-              name: v.name,
-              version: v.version,
-              source: v.modelVersion.storageLocation,
-              created: v.modelVersion.creationTime,
-            }),
-            version: String(v.version),
-            location: v.modelVersion.storageLocation,
-          }
+          )
         },
       }
     },

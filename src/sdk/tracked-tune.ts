@@ -1,8 +1,7 @@
-import { type Frame, getColumn, isNumericColumn, takeRows } from '../data/index.js'
+import type { Frame } from '../data/index.js'
 import {
-  checkTrainable,
-  defaultMetric,
   type Estimator,
+  inferTuneMetric,
   type Trial,
   type TrialEvent,
   type TuneOptions,
@@ -146,7 +145,7 @@ export async function trackedTune(
 
   let result: TuneResult
   try {
-    metric = tuneOptions.metric ?? (await inferMetric(estimator, frame, tuneOptions))
+    metric = tuneOptions.metric ?? (await inferTuneMetric(estimator, frame, tuneOptions))
     await parent.logParams({
       'tune.family': estimator.family,
       'tune.metric': metric,
@@ -193,21 +192,4 @@ export async function trackedTune(
   if (given) await parent.flush()
   else await parent.end('FINISHED')
   return { ...result, runId: parent.id, trialRunIds, bestRunId }
-}
-
-/** The metric `tune` would pick (accuracy for classes, R² for numbers), known before any trial runs. */
-async function inferMetric(estimator: Estimator, frame: Frame, options: TuneOptions): Promise<string> {
-  checkTrainable(frame, options)
-  const target = getColumn(frame, options.target)
-  if (!isNumericColumn(target) || target.type === 'boolean') return 'accuracy'
-  const sample = takeRows(
-    frame,
-    Int32Array.from({ length: Math.min(frame.rowCount, 200) }, (_, i) => i),
-  )
-  const model = await estimator.fit(sample, {
-    target: options.target,
-    ...(options.features ? { features: options.features } : {}),
-    seed: options.seed ?? 0,
-  })
-  return defaultMetric(model)
 }

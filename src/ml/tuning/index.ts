@@ -16,4 +16,11 @@ export {
   type ParamDistribution,
   type SearchSpace,
 } from './space.js'
-export { type Trial, type TrialEvent, type TuneOptions, type TuneResult, tune } from './tune.js'
+export {
+  inferTuneMetric,
+  type Trial,
+  type TrialEvent,
+  type TuneOptions,
+  type TuneResult,
+  tune,
+} from './tune.js'

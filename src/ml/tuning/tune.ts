@@ -161,8 +161,16 @@ class TrialWorker {
   }
 }
 
-/** The metric to use when none is given: from the target's type, or from a quick fit on a few rows. */
-async function inferMetric(estimator: Estimator, frame: Frame, options: TuneOptions): Promise<string> {
+/**
+ * The metric `tune` uses when none is given (accuracy for classes, R² for numbers): from the
+ * target's type, or from a quick fit on a few rows.
+ */
+export async function inferTuneMetric(
+  estimator: Estimator,
+  frame: Frame,
+  options: TuneOptions,
+): Promise<string> {
+  checkTrainable(frame, options)
   const c = getColumn(frame, options.target)
   if (!isNumericColumn(c) || c.type === 'boolean') return 'accuracy'
   const sample = takeRows(
@@ -190,7 +198,7 @@ export async function tune(estimator: Estimator, frame: Frame, options: TuneOpti
   const size = sampler.size?.(options.space)
   const total = Math.min(options.trials ?? size ?? 20, size ?? Number.POSITIVE_INFINITY)
   if (!(total >= 1)) throw new CairnError('CAIRN_INVALID_ARGUMENT', 'tune needs at least one trial')
-  const metric = options.metric ?? (await inferMetric(estimator, frame, options))
+  const metric = options.metric ?? (await inferTuneMetric(estimator, frame, options))
   const greater = getScorer(metric).greaterIsBetter
   const config: TrialConfig = {
     target: options.target,

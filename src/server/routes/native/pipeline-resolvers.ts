@@ -1,6 +1,10 @@
-import { hashObject } from '../../../core/index.js'
 import type { DataService } from '../../../data/index.js'
-import type { ExternalResolvers, ResolvedExternal } from '../../../pipelines/index.js'
+import {
+  type ExternalResolvers,
+  type ResolvedExternal,
+  resolveDatasetDep,
+  resolveModelDep,
+} from '../../../pipelines/index.js'
 import type { ServerContext } from '../../context.js'
 
 /**
@@ -18,29 +22,10 @@ export function serverResolvers(
       data ??= import('../../../data/index.js').then((d) =>
         d.createDataService({ metadata: ctx.metadata, artifacts: ctx.artifacts, base: root }),
       )
-      const v = await (await data).show(version ? `${name}@${version}` : name)
-      return {
-        uri,
-        hash: v.contentHash,
-        size: v.sizeBytes,
-        version: v.version,
-        location: `data:${v.name}@${v.version}`,
-      }
+      return resolveDatasetDep(await data, name, version, uri)
     },
     async models(uri: string): Promise<ResolvedExternal> {
-      const { resolveModelUri } = await import('../../../registry/index.js')
-      const v = await resolveModelUri(ctx.registry, uri)
-      return {
-        uri,
-        hash: hashObject({
-          name: v.name,
-          version: v.version,
-          source: v.modelVersion.storageLocation,
-          created: v.modelVersion.creationTime,
-        }),
-        version: String(v.version),
-        location: v.modelVersion.storageLocation,
-      }
+      return resolveModelDep(ctx.registry, uri)
     },
   }
   return {
