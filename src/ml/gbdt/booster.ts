@@ -12,6 +12,7 @@ import {
   CMD_PARTITION,
   CMD_REDUCE_FIND,
   CMD_ROOT,
+  CMD_SWAP,
   CMD_UPDATE,
   type GbdtEngine,
   RF_WORDS,
@@ -317,6 +318,7 @@ export class Booster {
         })
         this.barrier.run(CMD_PARTITION)
       }
+      if (job.pack && p.growPolicy === 'depthwise') this.barrier.run(CMD_SWAP)
       const entries: Entry[] = []
       const temps: number[] = []
       const nextOpen: number[] = p.growPolicy === 'lossguide' ? open.filter((n) => !chosen.includes(n)) : []
@@ -522,17 +524,16 @@ export class Booster {
     const { job, v } = this.engine
     for (let n = 0; n < nodes; n++) {
       if ((v.tLeft[n] as number) >= 0) continue
-      const res: number[] = []
-      const ws: number[] = []
+      const rows: number[] = []
       for (let w = 0; w < job.threads; w++) {
         const s = (w * job.maxNodes + n) * 2
-        for (let i = v.seg[s] as number; i < (v.seg[s + 1] as number); i++) {
-          const r = v.idx[i] as number
-          res.push((v.y[r] as number) - (v.pred[r] as number))
-          if (v.w) ws.push(v.w[r] as number)
-        }
+        for (let i = v.seg[s] as number; i < (v.seg[s + 1] as number); i++) rows.push(v.idx[i] as number)
       }
-      if (res.length === 0) continue
+      if (rows.length === 0) continue
+      // In row order: the weighted median must not depend on how partitions ordered the rows.
+      rows.sort((a, b) => a - b)
+      const res = rows.map((r) => (v.y[r] as number) - (v.pred[r] as number))
+      const ws = v.w ? rows.map((r) => (v.w as Float64Array)[r] as number) : []
       values[n] = lr * weightedQuantile(Float64Array.from(res), v.w ? Float64Array.from(ws) : undefined, 0.5)
     }
   }

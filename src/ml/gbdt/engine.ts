@@ -19,6 +19,8 @@ export const CMD_REDUCE_FIND = 8
 export const CMD_UPDATE = 9
 export const CMD_LOSS = 10
 export const CMD_EXIT = 11
+/** Packed depth-wise training: the level's partitions are done, read the other row buffer. */
+export const CMD_SWAP = 12
 
 /** Tree node flags in the shared tree arrays. */
 export const T_DEFAULT_LEFT = 1
@@ -60,6 +62,8 @@ export class GbdtEngine {
   private readonly scratch = new Float64Array(512)
   private readonly pair = new Float64Array(2)
   private huberDelta = 1
+  /** Packed mode: which buffer holds the current rows (0: pbins/q, 1: tbins/tq). */
+  private cur = 0
 
   constructor(
     readonly job: GbdtJob,
@@ -108,6 +112,9 @@ export class GbdtEngine {
         return
       case CMD_UPDATE:
         this.update()
+        return
+      case CMD_SWAP:
+        if (this.job.pack && this.job.params.growPolicy === 'depthwise') this.cur ^= 1
         return
       case CMD_LOSS:
         this.loss()
@@ -201,6 +208,7 @@ export class GbdtEngine {
     v.seg[s + 1] = k
     const pack = job.pack
     if (!pack) return
+    this.cur = 0
     // The rows' bins in the tree's starting order (all rows in order, or the sampled ones).
     const ws = job.stride >> 2
     if (sampled) {
@@ -245,7 +253,18 @@ export class GbdtEngine {
       const flags = tFlags[node] as number
       if (job.pack) {
         const f = tFeature[node] as number
-        const nl = partitionPacked(v, job.stride, b, end, f, flags, tBin[node] as number, node * CAT_WORDS)
+        const nl = partitionPacked(
+          v,
+          this.cur,
+          job.params.growPolicy === 'depthwise',
+          job.stride,
+          b,
+          end,
+          f,
+          flags,
+          tBin[node] as number,
+          node * CAT_WORDS,
+        )
         seg[segBase + 2 * left] = b
         seg[segBase + 2 * left + 1] = nl
         seg[segBase + 2 * right] = nl
@@ -315,7 +334,9 @@ export class GbdtEngine {
       const m = end - b
       if (m === 0) continue
       if (job.pack) {
-        buildPackedHistogramRange(v.pbins, v.pbins32, job.stride, job.f, v.q, b, end, hist, ho)
+        if (this.cur === 0)
+          buildPackedHistogramRange(v.pbins, v.pbins32, job.stride, job.f, v.q, b, end, hist, ho)
+        else buildPackedHistogramRange(v.tbins, v.tbins32, job.stride, job.f, v.tq, b, end, hist, ho)
         continue
       }
       const span = (v.idx[end - 1] as number) - (v.idx[b] as number) + 1
@@ -617,13 +638,18 @@ function quantizeRows(
 }
 
 /**
- * Packed mode: stable partition of positions [b, end) by the node's split, moving each row's
- * index, bin words and packed gradient together (left side in place, right side through scratch),
- * so both children's rows stay contiguous. Reads and writes run in order. Returns the first right
+ * Packed mode: partition positions [b, end) of the current row buffer (`cur`) by the node's
+ * split into the other buffer, moving each row's bin words and packed gradient once, branch-free:
+ * left rows from b upwards, right rows from end downwards (reversed, which nothing depends on:
+ * packed histogram sums are exact integers, leaf updates add per row and median leaves sort).
+ * Row indices follow through `tmp` and are copied back. Depth-wise growth then switches buffers
+ * for the next level (CMD_SWAP); otherwise the rows are copied back. Returns the first right
  * position.
  */
 function partitionPacked(
   v: GbdtViews,
+  cur: number,
+  flip: boolean,
   stride: number,
   b: number,
   end: number,
@@ -632,58 +658,44 @@ function partitionPacked(
   t: number,
   bo: number,
 ): number {
-  const { idx, tmp, pbins, pbins32, tbins32, q, tq, tBits } = v
+  const { idx, tmp, tBits } = v
+  const src = cur === 0 ? v.pbins : v.tbins
+  const src32 = cur === 0 ? v.pbins32 : v.tbins32
+  const dst32 = cur === 0 ? v.tbins32 : v.pbins32
+  const sq = cur === 0 ? v.q : v.tq
+  const dq = cur === 0 ? v.tq : v.q
   const ws = stride >> 2
   const dl = flags & T_DEFAULT_LEFT
   const cat = (flags & T_CATEGORICAL) !== 0
-  let nl = b
-  let nr = 0
+  let lo = b
+  let hi = end - 1
   for (let i = b; i < end; i++) {
-    const bin = pbins[i * stride + f] as number
+    const bin = src[i * stride + f] as number
     let go: number
     if (cat) go = ((tBits[bo + (bin >> 5)] as number) >>> (bin & 31)) & 1
     else {
       const miss = (bin - 1) >>> 31
       go = (miss & dl) | ((miss ^ 1) & ((bin - 1 - t) >>> 31))
     }
-    // Branch-free: each row goes to both sides and the side's cursor advances by 0 or 1.
+    const d = hi + go * (lo - hi)
+    lo += go
+    hi -= go ^ 1
     const s = i * ws
-    const L = nl * ws
-    const R = (b + nr) * ws
+    const D = d * ws
     if (ws === 5) {
-      const w0 = pbins32[s] as number
-      const w1 = pbins32[s + 1] as number
-      const w2 = pbins32[s + 2] as number
-      const w3 = pbins32[s + 3] as number
-      const w4 = pbins32[s + 4] as number
-      pbins32[L] = w0
-      pbins32[L + 1] = w1
-      pbins32[L + 2] = w2
-      pbins32[L + 3] = w3
-      pbins32[L + 4] = w4
-      tbins32[R] = w0
-      tbins32[R + 1] = w1
-      tbins32[R + 2] = w2
-      tbins32[R + 3] = w3
-      tbins32[R + 4] = w4
-    } else {
-      for (let k = 0; k < ws; k++) {
-        const w = pbins32[s + k] as number
-        pbins32[L + k] = w
-        tbins32[R + k] = w
-      }
-    }
-    const r = idx[i] as number
-    const g = q[i] as number
-    idx[nl] = r
-    tmp[b + nr] = r
-    q[nl] = g
-    tq[b + nr] = g
-    nl += go
-    nr += go ^ 1
+      dst32[D] = src32[s] as number
+      dst32[D + 1] = src32[s + 1] as number
+      dst32[D + 2] = src32[s + 2] as number
+      dst32[D + 3] = src32[s + 3] as number
+      dst32[D + 4] = src32[s + 4] as number
+    } else for (let k = 0; k < ws; k++) dst32[D + k] = src32[s + k] as number
+    tmp[d] = idx[i] as number
+    dq[d] = sq[i] as number
   }
-  idx.set(tmp.subarray(b, b + nr), nl)
-  q.set(tq.subarray(b, b + nr), nl)
-  pbins32.set(tbins32.subarray(b * ws, (b + nr) * ws), nl * ws)
-  return nl
+  idx.set(tmp.subarray(b, end), b)
+  if (!flip) {
+    src32.set(dst32.subarray(b * ws, end * ws), b * ws)
+    sq.set(dq.subarray(b, end), b)
+  }
+  return lo
 }

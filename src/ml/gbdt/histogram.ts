@@ -64,46 +64,6 @@ export function buildHistogram(
   }
 }
 
-/** Add rows `idx[b..e)` into a packed histogram at `ho`; `q[row]` is the row's packed value. */
-export function buildPackedHistogram(
-  bins: Uint8Array,
-  bins32: Uint32Array,
-  stride: number,
-  featureCount: number,
-  q: Float64Array,
-  idx: Int32Array,
-  b: number,
-  e: number,
-  hist: Float64Array,
-  ho: number,
-): void {
-  const words = featureCount >> 2
-  const tail = words << 2
-  const wstride = stride >> 2
-  for (let i = b; i < e; i++) {
-    const r = idx[i] as number
-    const g = q[r] as number
-    let w = r * wstride
-    let base = ho
-    for (let k = 0; k < words; k++, w++, base += 1024) {
-      const x = bins32[w] as number
-      const b0 = base + (x & 255)
-      const b1 = base + 256 + ((x >>> 8) & 255)
-      const b2 = base + 512 + ((x >>> 16) & 255)
-      const b3 = base + 768 + (x >>> 24)
-      hist[b0] = (hist[b0] as number) + g
-      hist[b1] = (hist[b1] as number) + g
-      hist[b2] = (hist[b2] as number) + g
-      hist[b3] = (hist[b3] as number) + g
-    }
-    const row = r * stride
-    for (let f = tail; f < featureCount; f++) {
-      const bi = ho + f * 256 + (bins[row + f] as number)
-      hist[bi] = (hist[bi] as number) + g
-    }
-  }
-}
-
 /**
  * Add rows `b..e` of a row-major bin block (row i at `i * stride`) into a packed histogram at
  * `ho`, `q[i]` holding row i's packed value: the contiguous case, no index lookups.

@@ -143,7 +143,11 @@ export class GbdtViews {
    */
   readonly pbins: Uint8Array
   readonly pbins32: Uint32Array
-  /** Scratch for the right side of a partition (rows and packed gradients). */
+  /**
+   * The second buffer of rows and packed gradients: a depth-wise level partitions from one into
+   * the other and the next level reads the other (lossguide copies back).
+   */
+  readonly tbins: Uint8Array
   readonly tbins32: Uint32Array
   readonly tq: Float64Array
   /** A random word per row for stochastic rounding. */
@@ -194,6 +198,7 @@ export class GbdtViews {
     this.q = new Float64Array(s.q)
     this.pbins = new Uint8Array(s.pbins)
     this.pbins32 = new Uint32Array(s.pbins)
+    this.tbins = new Uint8Array(s.tbins)
     this.tbins32 = new Uint32Array(s.tbins)
     this.tq = new Float64Array(s.tq)
     this.noise = new Uint32Array(s.noise)
