@@ -137,7 +137,7 @@ export async function startServing(options: ServeOptions): Promise<ServingHandle
       requestTimeoutMs: (options.requestTimeoutSeconds ?? 30) * 1000,
       accessLog: options.accessLog ?? 'all',
       logger,
-      ...(access ? { accessLogger: access.logger } : {}),
+      ...(access ? { accessLogger: access.logger, predictAccessLine: access.predictLine } : {}),
       docs: options.docs ?? true,
       draining: () => draining,
       ...(options.cluster ? { metricsText: options.cluster.metricsText } : {}),

@@ -19,6 +19,7 @@ import {
   type RowAnswer,
 } from '../predict/answer.js'
 import type { PredictionIds } from '../predict/prediction-ids.js'
+import type { PredictAccessLine } from './access-logger.js'
 import { decodeCsv } from './decode/csv-body.js'
 import { decodeMlflowBody } from './decode/mlflow-body.js'
 import { decodeNativeBody, isColumnar } from './decode/native-body.js'
@@ -50,6 +51,8 @@ export interface ServingAppOptions {
   logger?: Logger
   /** Where access lines go (default: a child of `logger` with `log: "access"`). */
   accessLogger?: Logger
+  /** Writes prediction requests' success lines for `accessLogger` faster (must write the same lines). */
+  predictAccessLine?: PredictAccessLine
   /** Serve OpenAPI and Swagger UI at /docs (default true). */
   docs?: boolean
   /** The /metrics text (cluster mode passes the primary's aggregate); default: this process's registry. */
@@ -81,6 +84,7 @@ export async function createServingApp(o: ServingAppOptions): Promise<FastifyIns
   const ctx: AnswerContext = { metrics, ids, maxBatchRows: o.maxBatchRows ?? 10_000 }
   const access = o.accessLog ?? 'all'
   const accessLog = o.accessLogger ?? (o.logger ? o.logger.child({ log: 'access' }) : getLogger('access'))
+  const fastLine = o.accessLogger !== undefined ? o.predictAccessLine : undefined
   const scratch: RowAnswer = {
     model: undefined as never,
     variant: 0,
@@ -127,14 +131,20 @@ export async function createServingApp(o: ServingAppOptions): Promise<FastifyIns
     variant: number,
     rows: number,
   ): void {
+    const ms = Math.round((performance.now() - req.t0) * 1000) / 1000
+    const variantName = variant === 0 ? 'champion' : 'canary'
+    if (fastLine !== undefined && status === 200 && model !== undefined && version !== undefined) {
+      fastLine(req.method, req.url, ms, model, version, variantName, rows)
+      return
+    }
     accessLog.info({
       method: req.method,
       url: req.url,
       status,
-      ms: Math.round((performance.now() - req.t0) * 1000) / 1000,
+      ms,
       model,
       version,
-      variant: variant === 0 ? 'champion' : 'canary',
+      variant: variantName,
       rows,
     })
   }
