@@ -41,7 +41,10 @@ describe('loadProjectConfig', () => {
   })
 
   it('reads store URIs from cairn.yaml and rejects a malformed store section with CAIRN_CONFIG_INVALID', async () => {
-    await writeFile(join(dir, 'cairn.yaml'), 'store:\n  metadata: postgresql://db/cairn\n  artifacts: s3://bucket/p\n')
+    await writeFile(
+      join(dir, 'cairn.yaml'),
+      'store:\n  metadata: postgresql://db/cairn\n  artifacts: s3://bucket/p\n',
+    )
     const c = await loadProjectConfig({ cwd: dir })
     expect(c.trackingUri).toBe('postgresql://db/cairn')
     expect(c.artifactsUri).toBe('s3://bucket/p')
