@@ -21,8 +21,8 @@ interface Best {
   feature: number
   threshold: number
   missingLeft: boolean
-  /** Categorical: categories going left (missing is flagged separately). */
-  categories: number[] | null
+  /** Categorical: the categories going left are in CartBuilder.bestCats (missing is flagged separately). */
+  categorical: boolean
 }
 
 /**
@@ -60,7 +60,11 @@ export class CartBuilder {
   private readonly mtry: number
   private rng = new Random(0)
   private readonly tree = new TreeArrays()
-  private best: Best = { proxy: 0, feature: -1, threshold: 0, missingLeft: false, categories: null }
+  private best: Best = { proxy: 0, feature: -1, threshold: 0, missingLeft: false, categorical: false }
+  private readonly bestCats: Int32Array
+  private bestCatCount = 0
+  /** Class index per row (classification). */
+  private readonly yc: Int32Array
   private wM = 0
   private nM = 0
   private wTotal = 1
@@ -95,6 +99,8 @@ export class CartBuilder {
     this.mark = new Uint8Array(maxD + 1)
     this.keys = new Float64Array(maxD + 1)
     this.groups = new Int32Array(maxD + 1)
+    this.bestCats = new Int32Array(maxD + 1)
+    this.yc = this.K > 0 ? Int32Array.from(this.v.y) : new Int32Array(0)
     this.mtry = featuresPerSplit(p, this.F)
   }
 
@@ -158,7 +164,7 @@ export class CartBuilder {
       t.feature[id] = best.feature
       t.threshold[id] = best.threshold
       t.flags[id] = best.missingLeft ? MISSING_LEFT : 0
-      if (best.categories) t.setCategories(id, best.categories)
+      if (best.categorical) t.setCategories(id, this.bestCats, this.bestCatCount)
       stack.push(mid, e, depth + 1, id, b, mid, depth + 1, id)
     }
     return { tree: t.finish(this.K > 0 ? this.K : 1), counts }
@@ -298,7 +304,6 @@ export class CartBuilder {
     nl: number,
     nTotal: number,
     threshold: number,
-    categories: number[] | null,
   ): void {
     const msl = this.p.minSamplesLeaf
     const nM = this.nM
@@ -306,34 +311,29 @@ export class CartBuilder {
     // Missing values to the right…
     if (nl >= msl && nTotal - nl >= msl) {
       const q = this.proxy(l, wl, false)
-      if (q > best.proxy) this.setBest(q, f, threshold, false, categories)
+      if (q > best.proxy) this.setBest(q, f, threshold, false)
     }
     // …or to the left.
     if (nM > 0 && nl + nM >= msl && nTotal - nl - nM >= msl) {
       const q = this.proxy(l, wl, true)
-      if (q > best.proxy) this.setBest(q, f, threshold, true, categories)
+      if (q > best.proxy) this.setBest(q, f, threshold, true)
     }
   }
 
-  private setBest(
-    q: number,
-    f: number,
-    threshold: number,
-    missingLeft: boolean,
-    categories: number[] | null,
-  ): void {
+  private setBest(q: number, f: number, threshold: number, missingLeft: boolean): void {
     const best = this.best
     best.proxy = q
     best.feature = f
     best.threshold = threshold
     best.missingLeft = missingLeft
-    best.categories = categories
+    best.categorical = false
   }
 
   /** Exact thresholds of a numeric feature. Returns false when the feature is constant here. */
   private numericSplit(f: number, b: number, e: number): boolean {
-    const { rows, sw, packed, cL, cM, n, shift } = this
+    const { rows, sw, packed, cL, cM, n, shift, K, yc } = this
     const rank = this.v.rank
+    const y = this.v.y
     const col = f * n
     cM.fill(0)
     let wM = 0
@@ -372,13 +372,16 @@ export class CartBuilder {
         const rk = Math.floor(pv / shift)
         const r = rows[b + (pv - rk * shift)] as number
         const w = sw[r] as number
-        hw[rk - lo] = (hw[rk - lo] as number) + w
-        hn[rk - lo] = (hn[rk - lo] as number) + 1
-        const y = this.v.y[r] as number
-        if (this.K > 0) hc[(rk - lo) * width + y] = (hc[(rk - lo) * width + y] as number) + w
-        else {
-          hc[(rk - lo) * width] = (hc[(rk - lo) * width] as number) + w * y
-          hc[(rk - lo) * width + 1] = (hc[(rk - lo) * width + 1] as number) + w * y * y
+        const q = rk - lo
+        hw[q] = (hw[q] as number) + w
+        hn[q] = (hn[q] as number) + 1
+        if (K > 0) {
+          const at = q * width + (yc[r] as number)
+          hc[at] = (hc[at] as number) + w
+        } else {
+          const yr = y[r] as number
+          hc[q * width] = (hc[q * width] as number) + w * yr
+          hc[q * width + 1] = (hc[q * width + 1] as number) + w * yr * yr
         }
       }
       let prev = -1
@@ -387,38 +390,53 @@ export class CartBuilder {
         if (c === 0) continue
         if (prev >= 0) {
           const thr = ((dv[dOff + lo + prev] as number) + (dv[dOff + lo + q] as number)) / 2
-          this.consider(f, cL, wl, nl, total, thr, null)
+          this.consider(f, cL, wl, nl, total, thr)
         }
         wl += hw[q] as number
         nl += c
         for (let k = 0; k < width; k++) cL[k] = (cL[k] as number) + (hc[q * width + k] as number)
         prev = q
-      }
-      if (nM > 0) this.consider(f, cL, wl, nl, total, Number.POSITIVE_INFINITY, null)
-      for (let q = 0; q <= hi - lo; q++) {
         hw[q] = 0
         hn[q] = 0
         for (let k = 0; k < width; k++) hc[q * width + k] = 0
       }
+      if (nM > 0) this.consider(f, cL, wl, nl, total, Number.POSITIVE_INFINITY)
       return true
     }
-    const s = packed.subarray(0, j).sort()
+    if (j <= 32) {
+      for (let t = 1; t < j; t++) {
+        const v = packed[t] as number
+        let u = t - 1
+        while (u >= 0 && (packed[u] as number) > v) {
+          packed[u + 1] = packed[u] as number
+          u--
+        }
+        packed[u + 1] = v
+      }
+    } else packed.subarray(0, j).sort()
     let prevRk = -1
     for (let t = 0; t < j; t++) {
-      const pv = s[t] as number
+      const pv = packed[t] as number
       const rk = Math.floor(pv / shift)
       if (prevRk >= 0 && rk !== prevRk) {
         const thr = ((dv[dOff + prevRk] as number) + (dv[dOff + rk] as number)) / 2
-        this.consider(f, cL, wl, nl, total, thr, null)
+        this.consider(f, cL, wl, nl, total, thr)
       }
       const r = rows[b + (pv - rk * shift)] as number
       const w = sw[r] as number
       wl += w
       nl++
-      this.add(cL, r, w)
+      if (K > 0) {
+        const k = yc[r] as number
+        cL[k] = (cL[k] as number) + w
+      } else {
+        const yr = y[r] as number
+        cL[0] = (cL[0] as number) + w * yr
+        cL[1] = (cL[1] as number) + w * yr * yr
+      }
       prevRk = rk
     }
-    if (nM > 0) this.consider(f, cL, wl, nl, total, Number.POSITIVE_INFINITY, null)
+    if (nM > 0) this.consider(f, cL, wl, nl, total, Number.POSITIVE_INFINITY)
     return true
   }
 
@@ -466,7 +484,7 @@ export class CartBuilder {
     const nLeft = missingLeft ? nl + nM : nl
     if (nLeft >= msl && total - nLeft >= msl) {
       const q = this.proxy(cL, wl, missingLeft)
-      if (q > this.best.proxy) this.setBest(q, f, thr, missingLeft, null)
+      if (q > this.best.proxy) this.setBest(q, f, thr, missingLeft)
     }
     return true
   }
@@ -474,42 +492,66 @@ export class CartBuilder {
   /** Category sets: categories ordered by mean target (or class share), best prefix (or a random set). */
   private categoricalSplit(f: number, b: number, e: number): boolean {
     const { rows, sw, hw, hn, hc, width, K, cL, keys, groups } = this
-    const x = this.v.x
-    const y = this.v.y
+    const rank = this.v.rank
     const C = this.data.catCounts[f] as number
     const col = f * this.n
-    // Group C holds missing values.
-    for (let i = b; i < e; i++) {
-      const r = rows[i] as number
-      const xv = x[col + r] as number
-      const g = Number.isNaN(xv) ? C : xv
-      const w = sw[r] as number
-      hw[g] = (hw[g] as number) + w
-      hn[g] = (hn[g] as number) + 1
-      const yr = y[r] as number
-      if (K > 0) hc[g * width + yr] = (hc[g * width + yr] as number) + w
-      else {
+    // Group C holds missing values; `groups` lists the groups present, in order of appearance.
+    let used = 0
+    if (K > 0) {
+      const yc = this.yc
+      for (let i = b; i < e; i++) {
+        const r = rows[i] as number
+        const c = rank[col + r] as number
+        const g = c < 0 ? C : c
+        const w = sw[r] as number
+        const h = hn[g] as number
+        if (h === 0) groups[used++] = g
+        hn[g] = h + 1
+        hw[g] = (hw[g] as number) + w
+        const at = g * width + (yc[r] as number)
+        hc[at] = (hc[at] as number) + w
+      }
+    } else {
+      const y = this.v.y
+      for (let i = b; i < e; i++) {
+        const r = rows[i] as number
+        const c = rank[col + r] as number
+        const g = c < 0 ? C : c
+        const w = sw[r] as number
+        const h = hn[g] as number
+        if (h === 0) groups[used++] = g
+        hn[g] = h + 1
+        hw[g] = (hw[g] as number) + w
+        const yr = y[r] as number
         hc[g * width] = (hc[g * width] as number) + w * yr
         hc[g * width + 1] = (hc[g * width + 1] as number) + w * yr * yr
       }
     }
-    let used = 0
+    if (used < 2) {
+      this.clearGroups(used)
+      return false
+    }
     let major = 0
     if (K > 2) for (let k = 1; k < K; k++) if ((this.cN[k] as number) > (this.cN[major] as number)) major = k
-    for (let g = 0; g <= C; g++) {
-      if ((hn[g] as number) === 0) continue
-      groups[used] = g
+    const slot = K === 0 ? 0 : K === 2 ? 1 : major
+    // Insertion sort by (key, group): the groups ordered by key, ties by group number (extra
+    // trees draw their random set over the groups in number order: key 0 for all).
+    const byKey = this.p.splitter !== 'random'
+    for (let u = 0; u < used; u++) {
+      const g = groups[u] as number
       const w = hw[g] as number
-      keys[used] = w > 0 ? (hc[g * width + (K === 0 ? 0 : K === 2 ? 1 : major)] as number) / w : 0
-      used++
-    }
-    if (used < 2) {
-      for (let g = 0; g <= C; g++) {
-        hw[g] = 0
-        hn[g] = 0
-        for (let k = 0; k < width; k++) hc[g * width + k] = 0
+      const k = byKey && w > 0 ? (hc[g * width + slot] as number) / w : 0
+      let t = u - 1
+      while (
+        t >= 0 &&
+        ((keys[t] as number) > k || ((keys[t] as number) === k && (groups[t] as number) > g))
+      ) {
+        keys[t + 1] = keys[t] as number
+        groups[t + 1] = groups[t] as number
+        t--
       }
-      return false
+      keys[t + 1] = k
+      groups[t + 1] = g
     }
     this.wM = 0
     this.nM = 0
@@ -542,19 +584,6 @@ export class CartBuilder {
       }
       mask.fill(0, 0, used)
     } else {
-      // Insertion sort of groups by key (stable), then every prefix as the left set.
-      for (let u = 1; u < used; u++) {
-        const k = keys[u] as number
-        const g = groups[u] as number
-        let t = u - 1
-        while (t >= 0 && (keys[t] as number) > k) {
-          keys[t + 1] = keys[t] as number
-          groups[t + 1] = groups[t] as number
-          t--
-        }
-        keys[t + 1] = k
-        groups[t + 1] = g
-      }
       cL.fill(0)
       let wl = 0
       let nl = 0
@@ -568,31 +597,39 @@ export class CartBuilder {
         if (q > this.best.proxy) this.setCategorySplit(q, f, C, used, s)
       }
     }
-    for (let g = 0; g <= C; g++) {
+    this.clearGroups(used)
+    return true
+  }
+
+  /** Zero the per-group accumulators of the `used` groups listed in `groups`. */
+  private clearGroups(used: number): void {
+    const { hw, hn, hc, groups, width } = this
+    for (let u = 0; u < used; u++) {
+      const g = groups[u] as number
       hw[g] = 0
       hn[g] = 0
       for (let k = 0; k < width; k++) hc[g * width + k] = 0
     }
-    return true
   }
 
   /** Record a category split: the first `prefix` groups (or, with prefix −1, those marked) go left. */
   private setCategorySplit(q: number, f: number, C: number, used: number, prefix: number): void {
-    const cats: number[] = []
+    const cats = this.bestCats
+    let m = 0
     let missingLeft = false
     for (let u = 0; u < used; u++) {
       if (prefix >= 0 ? u >= prefix : this.mark[u] === 0) continue
       const g = this.groups[u] as number
       if (g === C) missingLeft = true
-      else cats.push(g)
+      else cats[m++] = g
     }
-    cats.sort((a, c) => a - c)
+    this.bestCatCount = m
     const best = this.best
     best.proxy = q
     best.feature = f
     best.threshold = 0
     best.missingLeft = missingLeft
-    best.categories = cats
+    best.categorical = true
   }
 
   /** Partition rows [b, e) by the best split; returns the first right row. */
@@ -603,16 +640,18 @@ export class CartBuilder {
     const ml = best.missingLeft
     let nl = b
     let nr = 0
-    if (best.categories) {
-      const mark = this.mark
-      for (const c of best.categories) mark[c] = 1
+    if (best.categorical) {
+      const { mark, bestCats } = this
+      const m = this.bestCatCount
+      for (let u = 0; u < m; u++) mark[bestCats[u] as number] = 1
+      const rank = this.v.rank
       for (let i = b; i < e; i++) {
         const r = rows[i] as number
-        const xv = x[col + r] as number
-        if (Number.isNaN(xv) ? ml : mark[xv] === 1) rows[nl++] = r
+        const c = rank[col + r] as number
+        if (c < 0 ? ml : mark[c] === 1) rows[nl++] = r
         else tmp[nr++] = r
       }
-      for (const c of best.categories) mark[c] = 0
+      for (let u = 0; u < m; u++) mark[bestCats[u] as number] = 0
     } else {
       const thr = best.threshold
       for (let i = b; i < e; i++) {
@@ -674,11 +713,14 @@ class TreeArrays {
   cover = new Float64Array(64)
   wImp = new Float64Array(64)
   value = new Float64Array(64)
-  private cats = new Map<number, number[]>()
+  catStart = new Int32Array(64)
+  /** Category bit sets of categorical splits, as in FlatTree.catBits. */
+  private bits = new Uint32Array(64)
+  private bitsSize = 0
 
   reset(): void {
     this.size = 0
-    this.cats.clear()
+    this.bitsSize = 0
   }
 
   /** A new leaf; returns its id. */
@@ -690,12 +732,31 @@ class TreeArrays {
     this.threshold[id] = 0
     this.right[id] = 0
     this.flags[id] = 0
+    this.catStart[id] = -1
     return id
   }
 
-  setCategories(id: number, cats: number[]): void {
+  /** Send categories `cats[0..m)` left at node `id`. */
+  setCategories(id: number, cats: Int32Array, m: number): void {
     this.flags[id] = (this.flags[id] as number) | CATEGORICAL
-    this.cats.set(id, cats)
+    let max = -1
+    for (let u = 0; u < m; u++) max = Math.max(max, cats[u] as number)
+    const words = Math.max(1, Math.ceil((max + 1) / 32))
+    const at = this.bitsSize
+    if (at + 1 + words > this.bits.length) {
+      const b = new Uint32Array(Math.max(2 * this.bits.length, at + 1 + words))
+      b.set(this.bits)
+      this.bits = b
+    }
+    const bits = this.bits
+    bits[at] = words
+    bits.fill(0, at + 1, at + 1 + words)
+    for (let u = 0; u < m; u++) {
+      const k = cats[u] as number
+      bits[at + 1 + (k >> 5)] = ((bits[at + 1 + (k >> 5)] as number) | (1 << (k & 31))) >>> 0
+    }
+    this.catStart[id] = at
+    this.bitsSize = at + 1 + words
   }
 
   private grow(width: number): void {
@@ -712,14 +773,13 @@ class TreeArrays {
     this.cover = g(this.cover, cap)
     this.wImp = g(this.wImp, cap)
     this.value = g(this.value, cap * width)
+    this.catStart = g(this.catStart, cap)
   }
 
   /** The finished tree; split gains are the weighted impurity decreases. */
   finish(width: number): FlatTree {
     const m = this.size
     const gain = new Float64Array(m)
-    const catStart = new Int32Array(m).fill(-1)
-    const bits: number[] = []
     for (let id = 0; id < m; id++) {
       if ((this.feature[id] as number) < 0) continue
       const r = this.right[id] as number
@@ -727,23 +787,14 @@ class TreeArrays {
         0,
         (this.wImp[id] as number) - (this.wImp[id + 1] as number) - (this.wImp[r] as number),
       )
-      const cats = this.cats.get(id)
-      if (!cats) continue
-      const words = Math.max(1, Math.ceil((Math.max(-1, ...cats) + 1) / 32))
-      catStart[id] = bits.length
-      bits.push(words)
-      const base = bits.length
-      for (let w = 0; w < words; w++) bits.push(0)
-      for (const k of cats)
-        bits[base + (k >> 5)] = ((bits[base + (k >> 5)] as number) | (1 << (k & 31))) >>> 0
     }
     return {
       feature: this.feature.slice(0, m),
       threshold: this.threshold.slice(0, m),
       right: this.right.slice(0, m),
       flags: this.flags.slice(0, m),
-      catStart,
-      catBits: Uint32Array.from(bits),
+      catStart: this.catStart.slice(0, m),
+      catBits: this.bits.slice(0, this.bitsSize),
       value: this.value.slice(0, m * width),
       cover: this.cover.slice(0, m),
       gain,
