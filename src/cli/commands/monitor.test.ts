@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { stripVTControlCharacters } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { frameToCsv } from '../../monitoring/test-support/csv.js'
 import { startRecorder } from '../../monitoring/test-support/http-recorder.js'
@@ -30,11 +31,16 @@ async function cairn(...args: string[]): Promise<{ out: string; err: string; cod
     await buildProgram([registerMonitor])
       .exitOverride()
       .parseAsync(['node', 'cairn', 'monitor', ...args])
-    return { out, err, code: Number(process.exitCode ?? 0) }
+    // colours are on under CI=true (picocolors); the assertions read plain text
+    return {
+      out: stripVTControlCharacters(out),
+      err: stripVTControlCharacters(err),
+      code: Number(process.exitCode ?? 0),
+    }
   } catch (error) {
     const { reportError } = await import('../output.js')
     const code = reportError(error)
-    return { out, err, code }
+    return { out: stripVTControlCharacters(out), err: stripVTControlCharacters(err), code }
   } finally {
     o.mockRestore()
     e.mockRestore()
