@@ -85,6 +85,12 @@ export interface RunPipelineOptions {
   signal?: AbortSignal
   /** What started the run (recorded): `run`, `exp` or `api`. */
   trigger?: string
+  /**
+   * Record the run in the metadata store even when every stage is up to date (runs started from
+   * the web UI or the API, so the history shows them). `cairn run` leaves it off: a no-op run then
+   * does not open the store.
+   */
+  recordUpToDate?: boolean
   experimentId?: string
   projectName?: string
   /** Give up waiting for another process's stage lock after this long (default: wait). */
@@ -219,6 +225,7 @@ class PipelineRun {
       slots: this.executor.slots,
       dryRun: this.opts.dryRun === true,
     })
+    if (this.opts.recordUpToDate && !this.opts.dryRun) await this.records()
     try {
       for (const node of this.nodes.values()) if (node.waiting === 0) this.launch(node)
       while (this.pending.size > 0) await Promise.race(this.pending)

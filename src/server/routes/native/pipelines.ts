@@ -355,6 +355,7 @@ export const nativePipelineRoutes: RoutePlugin = {
               metadata: ctx.metadata,
               resolvers: externals.resolvers,
               trigger: 'api',
+              recordUpToDate: true,
               projectName: project.root.split(/[\\/]/).pop() ?? 'cairn',
               signal: controller.signal,
               onEvent: (e) => {
