@@ -42,7 +42,8 @@ export class CartBuilder {
   private readonly rows: Int32Array
   private readonly tmp: Int32Array
   private readonly sw: Float64Array
-  private readonly packed: Float64Array
+  /** (rank, position) keys: Int32 when they fit (integer sorts are faster), else Float64. */
+  private readonly packed: Int32Array | Float64Array
   private readonly shift: number
   private readonly order: Int32Array
   private readonly width: number
@@ -82,7 +83,6 @@ export class CartBuilder {
     this.rows = new Int32Array(this.n)
     this.tmp = new Int32Array(this.n)
     this.sw = new Float64Array(this.n)
-    this.packed = new Float64Array(this.n)
     this.shift = 2 ** Math.max(1, Math.ceil(Math.log2(this.n + 1)))
     this.order = new Int32Array(this.F)
     this.cN = new Float64Array(this.width)
@@ -102,6 +102,14 @@ export class CartBuilder {
     this.bestCats = new Int32Array(maxD + 1)
     this.yc = this.K > 0 ? Int32Array.from(this.v.y) : new Int32Array(0)
     this.mtry = featuresPerSplit(p, this.F)
+    let maxRank = 1
+    for (let f = 0; f < this.F; f++)
+      if (!data.categorical[f])
+        maxRank = Math.max(
+          maxRank,
+          (data.distinctOffsets[f + 1] as number) - (data.distinctOffsets[f] as number),
+        )
+    this.packed = maxRank * this.shift < 2 ** 31 ? new Int32Array(this.n) : new Float64Array(this.n)
   }
 
   /** Grow one tree; `seed` fixes its bootstrap sample and feature draws. */
@@ -331,7 +339,7 @@ export class CartBuilder {
 
   /** Exact thresholds of a numeric feature. Returns false when the feature is constant here. */
   private numericSplit(f: number, b: number, e: number): boolean {
-    const { rows, sw, packed, cL, cM, n, shift, K, yc } = this
+    const { rows, sw, packed, cL, cM, n, shift, K, yc, hw, hn, hc, width } = this
     const rank = this.v.rank
     const y = this.v.y
     const col = f * n
@@ -341,23 +349,37 @@ export class CartBuilder {
     let j = 0
     let lo = 2147483647
     let hi = -1
+    // One pass: missing rows into cM, the others into per-rank accumulators and (rank, position) keys.
     for (let i = b; i < e; i++) {
       const r = rows[i] as number
       const rk = rank[col + r] as number
+      const w = sw[r] as number
       if (rk < 0) {
-        const w = sw[r] as number
         wM += w
         nM++
         this.add(cM, r, w)
+        continue
+      }
+      packed[j++] = rk * shift + (i - b)
+      if (rk < lo) lo = rk
+      if (rk > hi) hi = rk
+      hw[rk] = (hw[rk] as number) + w
+      hn[rk] = (hn[rk] as number) + 1
+      if (K > 0) {
+        const at = rk * width + (yc[r] as number)
+        hc[at] = (hc[at] as number) + w
       } else {
-        packed[j++] = rk * shift + (i - b)
-        if (rk < lo) lo = rk
-        if (rk > hi) hi = rk
+        const yr = y[r] as number
+        hc[rk * width] = (hc[rk * width] as number) + w * yr
+        hc[rk * width + 1] = (hc[rk * width + 1] as number) + w * yr * yr
       }
     }
     this.wM = wM
     this.nM = nM
-    if (j === 0 || (lo === hi && nM === 0)) return false
+    if (j === 0 || (lo === hi && nM === 0)) {
+      if (j > 0) this.clearRanks(lo, lo)
+      return false
+    }
     const total = e - b
     const dOff = this.data.distinctOffsets[f] as number
     const dv = this.v.distinct
@@ -365,43 +387,30 @@ export class CartBuilder {
     let wl = 0
     let nl = 0
     if (hi - lo + 1 <= 2 * j) {
-      // Counting pass over the ranks present.
-      const { hw, hn, hc, width } = this
-      for (let t = 0; t < j; t++) {
-        const pv = packed[t] as number
-        const rk = Math.floor(pv / shift)
-        const r = rows[b + (pv - rk * shift)] as number
-        const w = sw[r] as number
-        const q = rk - lo
-        hw[q] = (hw[q] as number) + w
-        hn[q] = (hn[q] as number) + 1
-        if (K > 0) {
-          const at = q * width + (yc[r] as number)
-          hc[at] = (hc[at] as number) + w
-        } else {
-          const yr = y[r] as number
-          hc[q * width] = (hc[q * width] as number) + w * yr
-          hc[q * width + 1] = (hc[q * width + 1] as number) + w * yr * yr
-        }
-      }
+      // Few ranks: walk them in order.
       let prev = -1
-      for (let q = 0; q <= hi - lo; q++) {
+      for (let q = lo; q <= hi; q++) {
         const c = hn[q] as number
         if (c === 0) continue
         if (prev >= 0) {
-          const thr = ((dv[dOff + lo + prev] as number) + (dv[dOff + lo + q] as number)) / 2
+          const thr = ((dv[dOff + prev] as number) + (dv[dOff + q] as number)) / 2
           this.consider(f, cL, wl, nl, total, thr)
         }
         wl += hw[q] as number
         nl += c
         for (let k = 0; k < width; k++) cL[k] = (cL[k] as number) + (hc[q * width + k] as number)
         prev = q
-        hw[q] = 0
-        hn[q] = 0
-        for (let k = 0; k < width; k++) hc[q * width + k] = 0
       }
+      this.clearRanks(lo, hi)
       if (nM > 0) this.consider(f, cL, wl, nl, total, Number.POSITIVE_INFINITY)
       return true
+    }
+    // Many ranks: zero the ones touched, then sort the keys.
+    for (let t = 0; t < j; t++) {
+      const rk = Math.floor((packed[t] as number) / shift)
+      hw[rk] = 0
+      hn[rk] = 0
+      for (let k = 0; k < width; k++) hc[rk * width + k] = 0
     }
     if (j <= 32) {
       for (let t = 1; t < j; t++) {
@@ -438,6 +447,14 @@ export class CartBuilder {
     }
     if (nM > 0) this.consider(f, cL, wl, nl, total, Number.POSITIVE_INFINITY)
     return true
+  }
+
+  /** Zero the per-rank accumulators of ranks [lo, hi]. */
+  private clearRanks(lo: number, hi: number): void {
+    const { hw, hn, hc, width } = this
+    hw.fill(0, lo, hi + 1)
+    hn.fill(0, lo, hi + 1)
+    hc.fill(0, lo * width, (hi + 1) * width)
   }
 
   /** Extra trees: one threshold drawn uniformly between the node's min and max. */
