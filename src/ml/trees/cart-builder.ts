@@ -66,6 +66,8 @@ export class CartBuilder {
   private bestCatCount = 0
   /** Class index per row (classification). */
   private readonly yc: Int32Array
+  /** Stats of the nodes waiting on the build stack. */
+  private pend = new Float64Array(256)
   private wM = 0
   private nM = 0
   private wTotal = 1
@@ -140,15 +142,23 @@ export class CartBuilder {
     const t = this.tree
     t.reset()
     // Depth-first, left child popped first: node ids come out in pre-order (left child = id + 1).
+    // Each pending node's stats (weight, then cN) sit in `pend` at its stack slot; partition fills them.
     const stack: number[] = [0, m, 0, -1]
+    const stride = this.width + 1
+    this.nodeStats(0, m)
+    this.pend[0] = this.wN
+    this.pend.set(this.cN, 1)
     while (stack.length > 0) {
       const parent = stack.pop() as number
       const depth = stack.pop() as number
       const e = stack.pop() as number
       const b = stack.pop() as number
+      const slot = (stack.length >> 2) * stride
       const id = t.add(this.width)
       if (parent >= 0 && id !== parent + 1) t.right[parent] = id
-      this.nodeStats(b, e)
+      const pend = this.pend
+      this.wN = pend[slot] as number
+      for (let k = 0; k < this.width; k++) this.cN[k] = pend[slot + 1 + k] as number
       const w = this.wN
       t.cover[id] = w
       const K = this.K
@@ -168,7 +178,13 @@ export class CartBuilder {
         continue
       }
       const best = this.best
-      const mid = this.partition(b, e, best)
+      if (slot + 3 * stride > this.pend.length) {
+        const grown = new Float64Array(2 * this.pend.length + 3 * stride)
+        grown.set(this.pend)
+        this.pend = grown
+      }
+      // Right child at this slot, left child above it (popped first).
+      const mid = this.partition(b, e, best, slot + stride, slot)
       t.feature[id] = best.feature
       t.threshold[id] = best.threshold
       t.flags[id] = best.missingLeft ? MISSING_LEFT : 0
@@ -650,8 +666,12 @@ export class CartBuilder {
   }
 
   /** Partition rows [b, e) by the best split; returns the first right row. */
-  private partition(b: number, e: number, best: Best): number {
-    const { rows, tmp, n } = this
+  private partition(b: number, e: number, best: Best, leftAt: number, rightAt: number): number {
+    const { rows, tmp, n, pend, K, sw, yc } = this
+    const y = this.v.y
+    const width = this.width
+    pend.fill(0, leftAt, leftAt + width + 1)
+    pend.fill(0, rightAt, rightAt + width + 1)
     const x = this.v.x
     const col = best.feature * n
     const ml = best.missingLeft
@@ -665,8 +685,22 @@ export class CartBuilder {
       for (let i = b; i < e; i++) {
         const r = rows[i] as number
         const c = rank[col + r] as number
-        if (c < 0 ? ml : mark[c] === 1) rows[nl++] = r
-        else tmp[nr++] = r
+        let at: number
+        if (c < 0 ? ml : mark[c] === 1) {
+          rows[nl++] = r
+          at = leftAt
+        } else {
+          tmp[nr++] = r
+          at = rightAt
+        }
+        const wr = sw[r] as number
+        pend[at] = (pend[at] as number) + wr
+        if (K > 0) pend[at + 1 + (yc[r] as number)] = (pend[at + 1 + (yc[r] as number)] as number) + wr
+        else {
+          const yr = y[r] as number
+          pend[at + 1] = (pend[at + 1] as number) + wr * yr
+          pend[at + 2] = (pend[at + 2] as number) + wr * yr * yr
+        }
       }
       for (let u = 0; u < m; u++) mark[bestCats[u] as number] = 0
     } else {
@@ -674,8 +708,22 @@ export class CartBuilder {
       for (let i = b; i < e; i++) {
         const r = rows[i] as number
         const xv = x[col + r] as number
-        if (xv <= thr || (ml && Number.isNaN(xv))) rows[nl++] = r
-        else tmp[nr++] = r
+        let at: number
+        if (xv <= thr || (ml && Number.isNaN(xv))) {
+          rows[nl++] = r
+          at = leftAt
+        } else {
+          tmp[nr++] = r
+          at = rightAt
+        }
+        const wr = sw[r] as number
+        pend[at] = (pend[at] as number) + wr
+        if (K > 0) pend[at + 1 + (yc[r] as number)] = (pend[at + 1 + (yc[r] as number)] as number) + wr
+        else {
+          const yr = y[r] as number
+          pend[at + 1] = (pend[at + 1] as number) + wr * yr
+          pend[at + 2] = (pend[at + 2] as number) + wr * yr * yr
+        }
       }
     }
     for (let i = 0; i < nr; i++) rows[nl + i] = tmp[i] as number
