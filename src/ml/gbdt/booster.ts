@@ -12,9 +12,9 @@ import {
   CMD_PARTITION,
   CMD_REDUCE_FIND,
   CMD_ROOT,
-  CMD_SWAP,
   CMD_UPDATE,
   type GbdtEngine,
+  PARTITION_SWAP,
   RF_WORDS,
   T_CATEGORICAL,
   T_DEFAULT_LEFT,
@@ -308,9 +308,12 @@ export class Booster {
         open = p.growPolicy === 'lossguide' ? open.filter((n) => !chosen.includes(n)) : []
         continue
       }
-      for (let i = 0; i < pairs.length; i += Math.floor((CMD_WORDS - 1) / 3)) {
-        const part = pairs.slice(i, i + Math.floor((CMD_WORDS - 1) / 3))
-        v.cmd[0] = part.length
+      // Packed depth-wise growth switches row buffers after the level's last partition batch.
+      const swap = job.pack && p.growPolicy === 'depthwise' ? PARTITION_SWAP : 0
+      const batch = Math.floor((CMD_WORDS - 1) / 3)
+      for (let i = 0; i < pairs.length; i += batch) {
+        const part = pairs.slice(i, i + batch)
+        v.cmd[0] = part.length | (i + batch >= pairs.length ? swap : 0)
         part.forEach(([n, l, r], e) => {
           v.cmd[1 + 3 * e] = n
           v.cmd[2 + 3 * e] = l
@@ -318,7 +321,6 @@ export class Booster {
         })
         this.barrier.run(CMD_PARTITION)
       }
-      if (job.pack && p.growPolicy === 'depthwise') this.barrier.run(CMD_SWAP)
       const entries: Entry[] = []
       const temps: number[] = []
       const nextOpen: number[] = p.growPolicy === 'lossguide' ? open.filter((n) => !chosen.includes(n)) : []

@@ -19,8 +19,11 @@ export const CMD_REDUCE_FIND = 8
 export const CMD_UPDATE = 9
 export const CMD_LOSS = 10
 export const CMD_EXIT = 11
-/** Packed depth-wise training: the level's partitions are done, read the other row buffer. */
-export const CMD_SWAP = 12
+/**
+ * Flag in a CMD_PARTITION count word: packed depth-wise training, the level's last batch; after
+ * it every thread reads the other row buffer.
+ */
+export const PARTITION_SWAP = 1 << 20
 
 /** Tree node flags in the shared tree arrays. */
 export const T_DEFAULT_LEFT = 1
@@ -112,9 +115,6 @@ export class GbdtEngine {
         return
       case CMD_UPDATE:
         this.update()
-        return
-      case CMD_SWAP:
-        if (this.job.pack && this.job.params.growPolicy === 'depthwise') this.cur ^= 1
         return
       case CMD_LOSS:
         this.loss()
@@ -231,16 +231,19 @@ export class GbdtEngine {
       1 / (v.scal[1] as number),
       pack.gLevels,
       pack.unitHessian ? 0 : pack.hLevels,
-      pack.twoS,
+      pack.rowShift,
       v.q,
     )
   }
 
-  /** cmd: [count, (node, left, right)…]; split this thread's segment of each node in place (stable). */
+  /**
+   * cmd: [count (| PARTITION_SWAP), (node, left, right)…]; split this thread's segment of each
+   * node in place (stable).
+   */
   private partition(): void {
     const { job, v } = this
     const c = v.cmd
-    const count = c[0] as number
+    const count = (c[0] as number) & (PARTITION_SWAP - 1)
     const segBase = this.worker * job.maxNodes * 2
     const { idx, tmp, cbins, seg, tFeature, tBin, tFlags, tBits } = v
     const n = job.n
@@ -307,6 +310,7 @@ export class GbdtEngine {
       seg[segBase + 2 * right] = nl
       seg[segBase + 2 * right + 1] = end
     }
+    if ((c[0] as number) & PARTITION_SWAP) this.cur ^= 1
   }
 
   /**
@@ -335,8 +339,9 @@ export class GbdtEngine {
       if (m === 0) continue
       if (job.pack) {
         if (this.cur === 0)
-          buildPackedHistogramRange(v.pbins, v.pbins32, job.stride, job.f, v.q, b, end, hist, ho)
-        else buildPackedHistogramRange(v.tbins, v.tbins32, job.stride, job.f, v.tq, b, end, hist, ho)
+          buildPackedHistogramRange(v.pbins, v.pbins32, job.stride, job.f, v.q, job.pack, b, end, hist, ho)
+        else
+          buildPackedHistogramRange(v.tbins, v.tbins32, job.stride, job.f, v.tq, job.pack, b, end, hist, ho)
         continue
       }
       const span = (v.idx[end - 1] as number) - (v.idx[b] as number) + 1
@@ -620,9 +625,10 @@ function quantizeRows(
   hInv: number,
   gl: number,
   hl: number,
-  twoS: number,
-  q: Float64Array,
+  rowShift: number,
+  q: Int32Array,
 ): void {
+  const unit = 2 ** rowShift
   for (let i = b; i < e; i++) {
     const r = idx[i] as number
     const x = ((noise[r] as number) ^ mask) >>> 0
@@ -633,7 +639,7 @@ function quantizeRows(
       hq = Math.floor((gh[off + 2 * r + 1] as number) * hInv + (x >>> 16) / 65536)
       hq = Math.max(0, Math.min(hl, hq))
     }
-    q[i] = gq * twoS + hq
+    q[i] = gq * unit + hq
   }
 }
 
@@ -643,7 +649,7 @@ function quantizeRows(
  * left rows from b upwards, right rows from end downwards (reversed, which nothing depends on:
  * packed histogram sums are exact integers, leaf updates add per row and median leaves sort).
  * Row indices follow through `tmp` and are copied back. Depth-wise growth then switches buffers
- * for the next level (CMD_SWAP); otherwise the rows are copied back. Returns the first right
+ * for the next level (PARTITION_SWAP); otherwise the rows are copied back. Returns the first right
  * position.
  */
 function partitionPacked(
