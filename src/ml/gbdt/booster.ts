@@ -16,6 +16,7 @@ import {
   type GbdtEngine,
   PARTITION_SWAP,
   RF_WORDS,
+  T_ALT_ROWS,
   T_CATEGORICAL,
   T_DEFAULT_LEFT,
   T_FINAL,
@@ -432,7 +433,9 @@ export class Booster {
     v.tBin[node] = c[co + C_BIN] as number
     const cat = (c[co + C_CATEGORICAL] as number) === 1
     v.tFlags[node] =
-      (cat ? T_CATEGORICAL : 0) | ((c[co + C_DEFAULT_LEFT] as number) === 1 ? T_DEFAULT_LEFT : 0)
+      ((v.tFlags[node] as number) & T_ALT_ROWS) |
+      (cat ? T_CATEGORICAL : 0) |
+      ((c[co + C_DEFAULT_LEFT] as number) === 1 ? T_DEFAULT_LEFT : 0)
     if (cat)
       for (let w = 0; w < CAT_WORDS; w++)
         v.tBits[node * CAT_WORDS + w] = this.nodeBits[node * CAT_WORDS + w] as number
@@ -440,9 +443,10 @@ export class Booster {
     v.tRight[node] = right
     v.tLeft[left] = -1
     v.tLeft[right] = -1
-    v.tFlags[left] = 0
-    v.tFlags[right] = 0
     const d = (this.depth[node] as number) + 1
+    const alt = this.engine.job.pack && this.p.growPolicy === 'depthwise' && (d & 1) === 1 ? T_ALT_ROWS : 0
+    v.tFlags[left] = alt
+    v.tFlags[right] = alt
     this.depth[left] = d
     this.depth[right] = d
     this.G[left] = c[co + C_GL] as number
@@ -526,10 +530,11 @@ export class Booster {
     const { job, v } = this.engine
     for (let n = 0; n < nodes; n++) {
       if ((v.tLeft[n] as number) >= 0) continue
+      const idx = (v.tFlags[n] as number) & T_ALT_ROWS ? v.tmp : v.idx
       const rows: number[] = []
       for (let w = 0; w < job.threads; w++) {
         const s = (w * job.maxNodes + n) * 2
-        for (let i = v.seg[s] as number; i < (v.seg[s + 1] as number); i++) rows.push(v.idx[i] as number)
+        for (let i = v.seg[s] as number; i < (v.seg[s + 1] as number); i++) rows.push(idx[i] as number)
       }
       if (rows.length === 0) continue
       // In row order: the weighted median must not depend on how partitions ordered the rows.

@@ -32,6 +32,11 @@ export const T_CATEGORICAL = 2
 export const T_FINAL = 4
 /** A leaf under a final split (it has no segment of its own). */
 export const T_VIA_PARENT = 8
+/**
+ * The node's segment of row ids lies in `tmp`, not `idx` (packed depth-wise training: odd depths,
+ * whose partitions wrote ids into the other buffer, as they do bins and gradients).
+ */
+export const T_ALT_ROWS = 16
 
 /** Gather a node's rows first when they span more than this many times their count. */
 const GATHER_SPREAD = 3
@@ -483,13 +488,14 @@ export class GbdtEngine {
     const sampled = c[1] as number
     const tree = c[2] as number
     const K = job.k
-    const { idx, seg, pred, tValue, tLeft } = v
+    const { seg, pred, tValue, tLeft } = v
     const segBase = this.worker * job.maxNodes * 2
     const nodes = c[3] as number
     const { cbins, tFlags, tFeature, tBin, tBits, tRight } = v
     const n = job.n
     for (let node = 0; node < nodes; node++) {
       const flags = tFlags[node] as number
+      const idx = flags & T_ALT_ROWS ? v.tmp : v.idx
       const left = tLeft[node] as number
       if (left < 0) {
         if (flags & T_VIA_PARENT) continue
@@ -648,9 +654,9 @@ function quantizeRows(
  * split into the other buffer, moving each row's bin words and packed gradient once, branch-free:
  * left rows from b upwards, right rows from end downwards (reversed, which nothing depends on:
  * packed histogram sums are exact integers, leaf updates add per row and median leaves sort).
- * Row indices follow through `tmp` and are copied back. Depth-wise growth then switches buffers
- * for the next level (PARTITION_SWAP); otherwise the rows are copied back. Returns the first right
- * position.
+ * Row ids move the same way between `idx` and `tmp`. Depth-wise growth then switches buffers
+ * (bins, gradients and ids) for the next level (PARTITION_SWAP); otherwise everything is copied
+ * back. Returns the first right position.
  */
 function partitionPacked(
   v: GbdtViews,
@@ -664,7 +670,9 @@ function partitionPacked(
   t: number,
   bo: number,
 ): number {
-  const { idx, tmp, tBits } = v
+  const { tBits } = v
+  const idx = cur === 0 ? v.idx : v.tmp
+  const tmp = cur === 0 ? v.tmp : v.idx
   const src = cur === 0 ? v.pbins : v.tbins
   const src32 = cur === 0 ? v.pbins32 : v.tbins32
   const dst32 = cur === 0 ? v.tbins32 : v.pbins32
@@ -698,8 +706,8 @@ function partitionPacked(
     tmp[d] = idx[i] as number
     dq[d] = sq[i] as number
   }
-  idx.set(tmp.subarray(b, end), b)
   if (!flip) {
+    idx.set(tmp.subarray(b, end), b)
     src32.set(dst32.subarray(b * ws, end * ws), b * ws)
     sq.set(dq.subarray(b, end), b)
   }
