@@ -1,26 +1,13 @@
-import { execFile } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runCairnCli } from '../../../test/support/cairn-cli.js'
 import { frameFromRows } from '../../data/index.js'
 import { ridge, rmse, toBundle } from '../../ml/index.js'
 import { Cairn } from '../../sdk/index.js'
 
-const bin = fileURLToPath(new URL('../../../bin/cairn.js', import.meta.url))
-
-function cairn(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [bin, ...args],
-      { cwd, env: { ...process.env, CAIRN_FROM_SOURCE: '1', NO_COLOR: '1' }, timeout: 120_000 },
-      (err, stdout, stderr) =>
-        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    )
-  })
-}
+const cairn = runCairnCli
 
 /** Rows y = 3·a − 2·b + noise, seeded. */
 function rows(n: number, seed: number): Record<string, number>[] {
