@@ -1,8 +1,28 @@
 import { CairnError, parseStoreUri } from '../../core/index.js'
 import type { CairnMigration } from '../migrations/index.js'
+import type { KyselyMetadataStore } from './kysely-store.js'
 import type { MetadataStore } from './metadata-store.js'
-import { openPostgresStore } from './postgres/open-postgres.js'
-import { openSqliteStore } from './sqlite/open-sqlite.js'
+import type { PostgresOptions } from './postgres/open-postgres.js'
+import type { SqliteOptions } from './sqlite/open-sqlite.js'
+
+// The backends (Kysely, better-sqlite3, pg) load when a store is opened, not when the layers
+// above import this one: a command or stage that never opens the store does not pay for them.
+
+/** Open (and migrate) a SQLite metadata store at `path`. */
+export async function openSqliteStore(
+  path: string,
+  options: SqliteOptions = {},
+): Promise<KyselyMetadataStore> {
+  return (await import('./sqlite/open-sqlite.js')).openSqliteStore(path, options)
+}
+
+/** Open (and migrate) a PostgreSQL metadata store (`postgresql://user:pass@host:port/db`). */
+export async function openPostgresStore(
+  url: string,
+  options: PostgresOptions = {},
+): Promise<KyselyMetadataStore> {
+  return (await import('./postgres/open-postgres.js')).openPostgresStore(url, options)
+}
 
 export interface OpenMetadataStoreOptions {
   /** Resolve relative SQLite paths against this folder (default: the working folder). */
