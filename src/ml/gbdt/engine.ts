@@ -236,7 +236,7 @@ export class GbdtEngine {
       1 / (v.scal[1] as number),
       pack.gLevels,
       pack.unitHessian ? 0 : pack.hLevels,
-      pack.rowShift,
+      pack.twoS,
       v.q,
     )
   }
@@ -344,9 +344,8 @@ export class GbdtEngine {
       if (m === 0) continue
       if (job.pack) {
         if (this.cur === 0)
-          buildPackedHistogramRange(v.pbins, v.pbins32, job.stride, job.f, v.q, job.pack, b, end, hist, ho)
-        else
-          buildPackedHistogramRange(v.tbins, v.tbins32, job.stride, job.f, v.tq, job.pack, b, end, hist, ho)
+          buildPackedHistogramRange(v.pbins, v.pbins32, job.stride, job.f, v.q, b, end, hist, ho)
+        else buildPackedHistogramRange(v.tbins, v.tbins32, job.stride, job.f, v.tq, b, end, hist, ho)
         continue
       }
       const span = (v.idx[end - 1] as number) - (v.idx[b] as number) + 1
@@ -631,10 +630,9 @@ function quantizeRows(
   hInv: number,
   gl: number,
   hl: number,
-  rowShift: number,
-  q: Int32Array,
+  twoS: number,
+  q: Float64Array,
 ): void {
-  const unit = 2 ** rowShift
   for (let i = b; i < e; i++) {
     const r = idx[i] as number
     const x = ((noise[r] as number) ^ mask) >>> 0
@@ -645,7 +643,7 @@ function quantizeRows(
       hq = Math.floor((gh[off + 2 * r + 1] as number) * hInv + (x >>> 16) / 65536)
       hq = Math.max(0, Math.min(hl, hq))
     }
-    q[i] = gq * unit + hq
+    q[i] = gq * twoS + hq
   }
 }
 
@@ -724,8 +722,8 @@ function partitionPacked(
 function partitionNumeric5(
   src32: Uint32Array,
   dst32: Uint32Array,
-  sq: Int32Array,
-  dq: Int32Array,
+  sq: Float64Array,
+  dq: Float64Array,
   idx: Int32Array,
   tmp: Int32Array,
   b: number,

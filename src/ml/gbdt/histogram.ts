@@ -3,12 +3,10 @@
  * bin 0 = missing), reading four bins per 32-bit load.
  *
  * Two layouts. Float: per feature 256 bins of (gradient, hessian) pairs, 512 doubles. Packed:
- * gradients and hessians quantised to integers (one 32-bit word per row) and added to a bin as
- * one double, `g_q · 2^S + h_q`, so each (row, feature) costs a single addition; sums of packed
- * values stay exact integers below 2^53 and decode back into (Σg_q, Σh_q). 256 doubles per feature.
+ * gradients and hessians quantised to integers and packed into one double per row,
+ * `g_q · 2^S + h_q`, so each (row, feature) costs a single addition; sums of packed values stay
+ * exact integers below 2^53 and decode back into (Σg_q, Σh_q). 256 doubles per feature.
  */
-
-import type { PackSpec } from './shared.js'
 
 /** Doubles per feature in a float histogram. */
 export const HIST_FEATURE = 512
@@ -68,29 +66,24 @@ export function buildHistogram(
 
 /**
  * Add rows `b..e` of a row-major bin block (row i at `i * stride`) into a packed histogram at
- * `ho`, `q[i]` holding row i's quantised word (see `PackSpec.rowShift`): the contiguous case, no index lookups.
+ * `ho`, `q[i]` holding row i's packed value: the contiguous case, no index lookups.
  */
 export function buildPackedHistogramRange(
   bins: Uint8Array,
   bins32: Uint32Array,
   stride: number,
   featureCount: number,
-  q: Int32Array,
-  pack: PackSpec,
+  q: Float64Array,
   b: number,
   e: number,
   hist: Float64Array,
   ho: number,
 ): void {
-  const sh = pack.rowShift
-  const mask = 2 ** sh - 1
-  const twoS = pack.twoS
   const words = featureCount >> 2
   const tail = words << 2
   const wstride = stride >> 2
   for (let i = b; i < e; i++) {
-    const x = q[i] as number
-    const g = (x >> sh) * twoS + (x & mask)
+    const g = q[i] as number
     let w = i * wstride
     let base = ho
     for (let k = 0; k < words; k++, w++, base += 1024) {

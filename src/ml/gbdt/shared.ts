@@ -38,11 +38,6 @@ export interface GbdtJob {
 export interface PackSpec {
   /** 2^S: h_q sums stay below it. */
   twoS: number
-  /**
-   * Bits of h_q in a row's 32-bit word: the word is g_q · 2^rowShift + h_q and the row adds
-   * (word >> rowShift) · 2^S + (word & (2^rowShift − 1)) to a histogram bin.
-   */
-  rowShift: number
   gLevels: number
   hLevels: number
   /** The hessian is 1 for every row, so h_q counts rows. */
@@ -58,12 +53,12 @@ export function packSpec(n: number, unitHessian: boolean): PackSpec | null {
   const budget = 52 - 2 * L
   if (unitHessian) {
     if (budget < 6) return null
-    return { twoS: 2 ** L, rowShift: 1, gLevels: 2 ** Math.min(budget, 16) - 1, hLevels: 1, unitHessian }
+    return { twoS: 2 ** L, gLevels: 2 ** Math.min(budget, 16) - 1, hLevels: 1, unitHessian }
   }
   if (budget < 10) return null
   const bh = Math.min(12, Math.floor(budget / 2))
   const bg = Math.min(16, budget - bh)
-  return { twoS: 2 ** (L + bh), rowShift: bh, gLevels: 2 ** bg - 1, hLevels: 2 ** bh - 1, unitHessian }
+  return { twoS: 2 ** (L + bh), gLevels: 2 ** bg - 1, hLevels: 2 ** bh - 1, unitHessian }
 }
 
 export type SharedName =
@@ -141,7 +136,7 @@ export class GbdtViews {
   readonly vpred: Float64Array
   readonly gh: Float64Array
   /** Packed quantised (g, h) of the current tree, by position (the row is `idx[position]`). */
-  readonly q: Int32Array
+  readonly q: Float64Array
   /**
    * Packed mode: the bin rows in the tree's current row order (`pbins` row i = `bins` row
    * `idx[i]`), so every node's rows lie contiguously and histograms read memory in order.
@@ -154,7 +149,7 @@ export class GbdtViews {
    */
   readonly tbins: Uint8Array
   readonly tbins32: Uint32Array
-  readonly tq: Int32Array
+  readonly tq: Float64Array
   /** A random word per row for stochastic rounding. */
   readonly noise: Uint32Array
   /** Per thread and output: max |g| and max h of its rows. */
@@ -200,12 +195,12 @@ export class GbdtViews {
     this.pred = new Float64Array(s.pred)
     this.vpred = new Float64Array(s.vpred)
     this.gh = new Float64Array(s.gh)
-    this.q = new Int32Array(s.q)
+    this.q = new Float64Array(s.q)
     this.pbins = new Uint8Array(s.pbins)
     this.pbins32 = new Uint32Array(s.pbins)
     this.tbins = new Uint8Array(s.tbins)
     this.tbins32 = new Uint32Array(s.tbins)
-    this.tq = new Int32Array(s.tq)
+    this.tq = new Float64Array(s.tq)
     this.noise = new Uint32Array(s.noise)
     this.gmax = new Float64Array(s.gmax)
     this.scal = new Float64Array(s.scal)
@@ -261,10 +256,10 @@ export function sharedSizes(job: Omit<GbdtJob, 'sab'>, sampleSize: number): Reco
     pred: 8 * n * k,
     vpred: 8 * nv * k,
     gh: 8 * 2 * n * k,
-    q: job.pack ? 4 * n : 0,
+    q: job.pack ? 8 * n : 0,
     pbins: job.pack ? n * stride : 0,
     tbins: job.pack ? n * stride : 0,
-    tq: job.pack ? 4 * n : 0,
+    tq: job.pack ? 8 * n : 0,
     noise: job.pack ? 4 * n : 0,
     gmax: 8 * threads * k * 2,
     scal: 8 * 8,
