@@ -66,6 +66,31 @@ export function NotFoundPage({ title, error, back }: { title: string; error?: Ap
   )
 }
 
+/**
+ * What a page shows while its main resource is not there: a not-found page, the API error, or a
+ * spinner. Pages render it while `state.data` is undefined.
+ */
+export function ResourceState({
+  state,
+  notFound,
+  back,
+  loading,
+}: {
+  state: { error?: ApiError | undefined }
+  notFound: string
+  back: ReactNode
+  loading: string
+}) {
+  if (state.error?.notFound) return <NotFoundPage title={notFound} error={state.error} back={back} />
+  if (state.error)
+    return (
+      <div className="page">
+        <ErrorBox error={state.error} />
+      </div>
+    )
+  return <Loading what={loading} />
+}
+
 const STATUS: Record<string, string> = {
   FINISHED: 'ok',
   RUNNING: 'info',

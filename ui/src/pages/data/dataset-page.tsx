@@ -4,7 +4,7 @@ import type { DatasetRows, DatasetVersion } from '../../api/types.js'
 import { useApi } from '../../api/use-api.js'
 import { formatBytes, formatNumber, formatTime } from '../../components/format.js'
 import { PageHead } from '../../components/layout.js'
-import { ErrorBox, Loading, NotFoundPage, StatusBadge } from '../../components/states.js'
+import { ErrorBox, Loading, ResourceState, StatusBadge } from '../../components/states.js'
 import { Tabs } from '../../components/tabs.js'
 import { href, path, useQueryState } from '../../router.js'
 import { ColumnProfileCard } from './column-profile.js'
@@ -182,21 +182,15 @@ export function DatasetPage({ name }: { name: string }) {
         : Promise.resolve(undefined),
     [name, selected],
   )
-  if (versions.error?.notFound)
+  if (!versions.data)
     return (
-      <NotFoundPage
-        title={`No dataset named "${name}"`}
-        error={versions.error}
+      <ResourceState
+        state={versions}
+        notFound={`No dataset named "${name}"`}
         back={<a href="#/data">All datasets</a>}
+        loading="Loading versions"
       />
     )
-  if (versions.error)
-    return (
-      <div className="page">
-        <ErrorBox error={versions.error} />
-      </div>
-    )
-  if (!versions.data) return <Loading what="Loading versions" />
   const v = version.data
   return (
     <div className="page">

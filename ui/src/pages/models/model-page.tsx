@@ -4,7 +4,7 @@ import type { ModelEvent, ModelVersion, Page, RegisteredModel } from '../../api/
 import { useApi } from '../../api/use-api.js'
 import { formatAgo, formatTime, shortId } from '../../components/format.js'
 import { PageHead } from '../../components/layout.js'
-import { ErrorBox, Loading, NotFoundPage, StatusBadge } from '../../components/states.js'
+import { ErrorBox, Loading, ResourceState, StatusBadge } from '../../components/states.js'
 import { href, path } from '../../router.js'
 import { ModelHistory } from './model-history.js'
 import { type VersionAction, VersionActionDialog } from './version-actions.js'
@@ -62,21 +62,15 @@ export function ModelPage({ name }: { name: string }) {
   )
   const [action, setAction] = useState<VersionAction | null>(null)
   const [flash, setFlash] = useState<string | null>(null)
-  if (model.error?.notFound)
+  if (!model.data)
     return (
-      <NotFoundPage
-        title={`No model named "${name}"`}
-        error={model.error}
+      <ResourceState
+        state={model}
+        notFound={`No model named "${name}"`}
         back={<a href="#/models">All models</a>}
+        loading="Loading the model"
       />
     )
-  if (model.error)
-    return (
-      <div className="page">
-        <ErrorBox error={model.error} />
-      </div>
-    )
-  if (!model.data) return <Loading what="Loading the model" />
   const m = model.data
   const reload = () => {
     model.reload()

@@ -6,7 +6,7 @@ import { ArtifactBrowser } from '../../components/artifact-view.js'
 import { formatNumber, formatTime } from '../../components/format.js'
 import { PageHead } from '../../components/layout.js'
 import { SignatureTable } from '../../components/signature-table.js'
-import { ErrorBox, Loading, NotFoundPage, StatusBadge } from '../../components/states.js'
+import { ErrorBox, Loading, ResourceState, StatusBadge } from '../../components/states.js'
 import { href, path, useQueryState } from '../../router.js'
 import { ModelHistory } from './model-history.js'
 import { VersionButtons } from './model-page.js'
@@ -35,21 +35,15 @@ export function ModelVersionPage({ name, version }: { name: string; version: str
   )
   const [action, setAction] = useState<VersionAction | null>(null)
   const [flash, setFlash] = useState<string | null>(null)
-  if (mv.error?.notFound)
+  if (!mv.data)
     return (
-      <NotFoundPage
-        title={`${name} has no version ${version}`}
-        error={mv.error}
+      <ResourceState
+        state={mv}
+        notFound={`${name} has no version ${version}`}
         back={<a href={href(path('models', name))}>All versions of {name}</a>}
+        loading="Loading the version"
       />
     )
-  if (mv.error)
-    return (
-      <div className="page">
-        <ErrorBox error={mv.error} />
-      </div>
-    )
-  if (!mv.data) return <Loading what="Loading the version" />
   const v = mv.data
   const m = manifest.data?.kind === 'model' ? manifest.data.manifest : undefined
   const firstAlias = v.aliases[0]

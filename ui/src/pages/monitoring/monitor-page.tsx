@@ -14,7 +14,7 @@ import { Histogram } from '../../charts/histogram.js'
 import { LineChart } from '../../charts/line-chart.js'
 import { formatNumber, formatPercent, formatTime } from '../../components/format.js'
 import { PageHead } from '../../components/layout.js'
-import { ErrorBox, Loading, NotFoundPage, StatusBadge } from '../../components/states.js'
+import { ErrorBox, Loading, ResourceState, StatusBadge } from '../../components/states.js'
 import { Tabs } from '../../components/tabs.js'
 import { href, path, useQueryState } from '../../router.js'
 import { colorAt, cssVar, useTheme } from '../../theme.js'
@@ -276,21 +276,15 @@ export function MonitorPage({ name }: { name: string }) {
     () => seriesLines(perf.data?.items ?? [], ['accuracy', 'f1', 'roc_auc', 'rmse', 'mae', 'r2']),
     [perf.data],
   )
-  if (detail.error?.notFound)
+  if (!detail.data)
     return (
-      <NotFoundPage
-        title={`No monitor named "${name}"`}
-        error={detail.error}
+      <ResourceState
+        state={detail}
+        notFound={`No monitor named "${name}"`}
         back={<a href="#/monitoring">All monitors</a>}
+        loading="Loading the monitor"
       />
     )
-  if (detail.error)
-    return (
-      <div className="page">
-        <ErrorBox error={detail.error} />
-      </div>
-    )
-  if (!detail.data) return <Loading what="Loading the monitor" />
   const d = detail.data
   const r = result.data
   const selectedRun = runs.find((x) => x.runId === windowId)

@@ -6,7 +6,7 @@ import { ArtifactBrowser } from '../../components/artifact-view.js'
 import { formatDuration, formatNumber, formatTime } from '../../components/format.js'
 import { Icon } from '../../components/icons.js'
 import { PageHead } from '../../components/layout.js'
-import { ErrorBox, Loading, NotFoundPage, StatusBadge } from '../../components/states.js'
+import { ErrorBox, Loading, ResourceState, StatusBadge } from '../../components/states.js'
 import { Tabs } from '../../components/tabs.js'
 import { href, navigate, path, useQueryState } from '../../router.js'
 import { MetricCharts } from './metric-charts.js'
@@ -56,26 +56,20 @@ export function RunPage({ runId }: { runId: string }) {
     () => (run.data ? [{ runId, label: run.data.info.runName || runId }] : []),
     [run.data, runId],
   )
-  if (run.error?.notFound)
+  if (!run.data)
     return (
-      <NotFoundPage
-        title="This run does not exist"
-        error={run.error}
+      <ResourceState
+        state={run}
+        notFound="This run does not exist"
         back={
           <span>
             It may have been deleted for good (garbage-collected).{' '}
             <a href="#/experiments">Browse experiments</a>
           </span>
         }
+        loading="Loading the run"
       />
     )
-  if (run.error)
-    return (
-      <div className="page">
-        <ErrorBox error={run.error} />
-      </div>
-    )
-  if (!run.data) return <Loading what="Loading the run" />
   const r = run.data
   const metrics = Object.keys(r.data.metrics).sort()
   const params = Object.entries(r.data.params).sort(([a], [b]) => a.localeCompare(b))
